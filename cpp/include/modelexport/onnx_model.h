@@ -1,0 +1,66 @@
+// An ONNX model file held in memory: load, inspect, edit model-level metadata, save atomically.
+// The protobuf types stay behind a pimpl so this header needs only the standard library.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace modelexport {
+
+using MetadataProps = std::vector<std::pair<std::string, std::string>>;
+
+// A graph input or output. `dims` holds one entry per axis: a number for a fixed size, the
+// symbolic name for a named dynamic axis, or "?" for an unnamed one. `rank_known` is false when
+// the model declares no shape at all.
+struct TensorInfo {
+  std::string name;
+  std::string element_type;
+  std::vector<std::string> dims;
+  bool rank_known = true;
+};
+
+class OnnxModel {
+ public:
+  // Throws std::runtime_error when the file cannot be read and std::invalid_argument when its
+  // bytes are not an ONNX model; both messages name the file.
+  static OnnxModel load(const std::string& path);
+  static OnnxModel parse(std::string_view bytes, const std::string& origin);
+
+  OnnxModel(OnnxModel&&) noexcept;
+  OnnxModel& operator=(OnnxModel&&) noexcept;
+  ~OnnxModel();
+
+  // Writes to a temporary file beside `path`, then renames it into place.
+  void save(const std::string& path) const;
+  std::string serialize() const;
+
+  // Model-level metadata_props as stored (values not decoded), in file order.
+  MetadataProps metadata_props() const;
+  std::optional<std::string> metadata(std::string_view key) const;
+  // Replaces the value of an existing key in place, or appends a new one.
+  void set_metadata(std::string_view key, std::string_view value);
+  bool erase_metadata(std::string_view key);
+
+  // Graph inputs that are not initializers, and graph outputs.
+  std::vector<TensorInfo> inputs() const;
+  std::vector<TensorInfo> outputs() const;
+  std::vector<std::pair<std::string, std::int64_t>> opset_imports() const;
+  std::int64_t ir_version() const;
+  std::string producer_name() const;
+  std::string producer_version() const;
+  std::size_t node_count() const;
+  std::size_t initializer_count() const;
+
+ private:
+  struct Impl;
+  explicit OnnxModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace modelexport

@@ -1,0 +1,101 @@
+// Package resolution and the JSON description printed by `inspect`.
+#include "modelexport/package_info.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "modelexport/metadata.h"
+#include "modelexport/onnx_model.h"
+
+namespace modelexport {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+Json tensor_json(const TensorInfo& info) {
+  Json shape = Json::array();
+  for (const auto& dim : info.dims) {
+    bool numeric = !dim.empty() && std::all_of(dim.begin(), dim.end(), ::isdigit);
+    if (numeric) {
+      shape.push_back(std::stoll(dim));
+    } else {
+      shape.push_back(dim);
+    }
+  }
+  Json out = {{"name", info.name}, {"type", info.element_type}};
+  out["shape"] = info.rank_known ? shape : Json(nullptr);
+  return out;
+}
+
+// JSON-valued metadata is shown parsed; anything else stays a string.
+Json metadata_value_json(const std::string& value) {
+  if (!value.empty() && (value.front() == '{' || value.front() == '[')) {
+    Json parsed = Json::parse(value, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) return parsed;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string resolve_model_path(const std::string& path) {
+  fs::path p(path);
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) {
+    fs::path model = p / "model.onnx";
+    if (!fs::is_regular_file(model, ec)) {
+      throw std::invalid_argument(path + ": directory has no model.onnx");
+    }
+    return model.string();
+  }
+  if (fs::is_regular_file(p, ec)) return p.string();
+  throw std::invalid_argument(path + ": no such package directory or .onnx file");
+}
+
+std::string describe_package_json(const std::string& path) {
+  const std::string model_path = resolve_model_path(path);
+  const OnnxModel model = OnnxModel::load(model_path);
+  const MetadataProps props = decoded_metadata_props(model, model_path);
+
+  Json out;
+  out["model_path"] = model_path;
+  Json metadata = Json::object();
+  for (const auto& [key, value] : props) metadata[key] = metadata_value_json(value);
+  out["task"] = metadata.contains(metadata_keys::kPipelineTask)
+                    ? metadata[std::string(metadata_keys::kPipelineTask)]
+                    : Json(nullptr);
+  Json inputs = Json::array();
+  for (const auto& info : model.inputs()) inputs.push_back(tensor_json(info));
+  Json outputs = Json::array();
+  for (const auto& info : model.outputs()) outputs.push_back(tensor_json(info));
+  out["inputs"] = inputs;
+  out["outputs"] = outputs;
+  Json opsets = Json::object();
+  for (const auto& [domain, version] : model.opset_imports()) opsets[domain] = version;
+  out["opsets"] = opsets;
+  out["ir_version"] = model.ir_version();
+  out["producer"] = model.producer_name() + " " + model.producer_version();
+  out["node_count"] = model.node_count();
+  out["initializer_count"] = model.initializer_count();
+  out["metadata"] = metadata;
+
+  Json files = Json::array();
+  std::vector<fs::directory_entry> entries;
+  for (const auto& entry : fs::directory_iterator(fs::path(model_path).parent_path().empty()
+                                                      ? fs::path(".")
+                                                      : fs::path(model_path).parent_path())) {
+    if (entry.is_regular_file()) entries.push_back(entry);
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+  for (const auto& entry : entries) {
+    files.push_back({{"name", entry.path().filename().string()}, {"bytes", entry.file_size()}});
+  }
+  out["files"] = files;
+  return out.dump();
+}
+
+}  // namespace modelexport

@@ -1,0 +1,86 @@
+// modelexport-inspect: prints what a package holds (task, inputs/outputs, source, metadata),
+// with no Python. Exit codes: 0 ok, 1 error, 2 bad usage.
+#include <cstring>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "modelexport/package_info.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: modelexport-inspect PATH [--json]\n"
+    "  PATH    a package directory or its model.onnx\n"
+    "  --json  print the description as JSON\n";
+
+std::string shape_text(const nlohmann::ordered_json& shape) {
+  if (shape.is_null()) return "unknown";
+  std::string text = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += shape[i].is_string() ? shape[i].get<std::string>() : shape[i].dump();
+  }
+  return text + "]";
+}
+
+void print_text(const nlohmann::ordered_json& info) {
+  std::cout << "model:    " << info["model_path"].get<std::string>() << "\n";
+  std::cout << "task:     " << (info["task"].is_null() ? "(none)" : info["task"].get<std::string>())
+            << "\n";
+  std::cout << "producer: " << info["producer"].get<std::string>() << ", " << info["node_count"]
+            << " nodes\n";
+  for (const char* side : {"inputs", "outputs"}) {
+    std::cout << side << ":\n";
+    for (const auto& t : info[side]) {
+      std::cout << "  " << t["name"].get<std::string>() << "  " << t["type"].get<std::string>()
+                << "  " << shape_text(t["shape"]) << "\n";
+    }
+  }
+  std::cout << "metadata:\n";
+  for (const auto& [key, value] : info["metadata"].items()) {
+    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (text.size() > 100) text = text.substr(0, 97) + "...";
+    std::cout << "  " << key << " = " << text << "\n";
+  }
+  std::cout << "files:\n";
+  for (const auto& f : info["files"]) {
+    std::cout << "  " << f["name"].get<std::string>() << "  " << f["bytes"] << " bytes\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string path;
+  bool as_json = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--json") == 0) {
+      as_json = true;
+    } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::cout << kUsage;
+      return 0;
+    } else if (argv[i][0] == '-' || !path.empty()) {
+      std::cerr << "modelexport-inspect: unexpected argument " << argv[i] << "\n" << kUsage;
+      return 2;
+    } else {
+      path = argv[i];
+    }
+  }
+  if (path.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  try {
+    std::string description = modelexport::describe_package_json(path);
+    if (as_json) {
+      std::cout << description << "\n";
+    } else {
+      print_text(nlohmann::ordered_json::parse(description));
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,247 @@
+"""The `modelexport` command: export, inspect and validate packages."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from modelexport.errors import ModelExportError
+from modelexport.export.progress import TimingReporter
+
+app = typer.Typer(
+    help="Export Hugging Face models to self-describing, Optimum-compatible ONNX packages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False)
+
+
+class RichReporter(TimingReporter):
+    """Shows each export step with a spinner, then its duration."""
+
+    @contextlib.contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        start = time.perf_counter()
+        with console.status(f"{description}..."), super().step(description):
+            yield
+        console.print(
+            f"[green]✓[/green] {description} [dim]({time.perf_counter() - start:.1f}s)[/dim]"
+        )
+
+    def warn(self, message: str) -> None:
+        console.print(f"[yellow]warning:[/yellow] {message}")
+
+
+def _fail(message: str) -> NoReturn:
+    console.print(f"[red]error:[/red] {message}", soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+@app.command()
+def export(
+    model: Annotated[
+        str, typer.Argument(help="Local model folder or Hub id (from the local cache).")
+    ],
+    output_dir: Annotated[Path, typer.Argument(help="Package folder to create.")],
+    task: Annotated[
+        str | None, typer.Option(help="Pipeline task (default: detected from config.json).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Fixed batch size of the graph.")] = 1,
+    sequence_length: Annotated[
+        int | None,
+        typer.Option(help="Fixed sequence length (default 128, capped at the model's maximum)."),
+    ] = None,
+    dynamic: Annotated[
+        bool, typer.Option("--dynamic", help="Dynamic batch and sequence axes instead of fixed.")
+    ] = False,
+    opset: Annotated[int | None, typer.Option(help="ONNX opset (default: the exporter's).")] = None,
+    no_config: Annotated[
+        bool,
+        typer.Option("--no-config", help="Do not copy config/tokenizer files (breaks Optimum)."),
+    ] = False,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip validation against PyTorch.")
+    ] = False,
+    atol: Annotated[float, typer.Option(help="Validation tolerance (max abs difference).")] = 1e-4,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty OUTPUT_DIR.")] = False,
+    revision: Annotated[str | None, typer.Option(help="Hub revision (cached snapshot).")] = None,
+    trust_remote_code: Annotated[
+        bool,
+        typer.Option("--trust-remote-code", help="Allow custom modeling code in the model folder."),
+    ] = False,
+) -> None:
+    """Export MODEL into the package OUTPUT_DIR (model.onnx + configs + metadata)."""
+    from modelexport.export.exporter import export_with_config
+
+    try:
+        report = export_with_config(
+            model,
+            output_dir,
+            task=task,
+            batch_size=batch_size,
+            sequence_length=sequence_length,
+            dynamic=dynamic,
+            opset=opset,
+            copy_config=not no_config,
+            validate=not no_validate,
+            atol=atol,
+            force=force,
+            revision=revision,
+            trust_remote_code=trust_remote_code,
+            reporter=RichReporter(),
+        )
+    except ModelExportError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/red]: no output written")
+        raise typer.Exit(130) from None
+
+    table = Table(title=f"Exported {model} → {report.output_dir}", title_justify="left")
+    table.add_column("file")
+    table.add_column("size", justify="right")
+    for name, size in report.files.items():
+        table.add_row(name, _human_size(size))
+    stdout.print(table)
+    stdout.print(
+        f"task: [bold]{report.task}[/bold]   exporter: {report.exporter}   opset: {report.opset}"
+    )
+    if report.validation is None:
+        stdout.print("validation: [yellow]skipped[/yellow]")
+    else:
+        result = report.validation
+        stdout.print(
+            f"validation: [green]passed[/green] (max abs diff {result['max_abs_diff']:.2e}"
+            f" ≤ atol {result['atol']:g}, {len(result['cases'])} inputs)"
+        )
+
+
+@app.command()
+def inspect(
+    path: Annotated[str, typer.Argument(help="Package folder or model.onnx.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Show a package's task, inputs/outputs, source, versions and metadata."""
+    from modelexport import _native
+
+    try:
+        description: dict[str, Any] = json.loads(_native.describe_package_json(path))
+    except (ValueError, RuntimeError) as error:
+        _fail(str(error))
+    if as_json:
+        stdout.print_json(data=description) if sys.stdout.isatty() else print(
+            json.dumps(description)
+        )
+        return
+    metadata = description["metadata"]
+    stdout.print(f"[bold]{description['model_path']}[/bold]")
+    stdout.print(f"task: [bold]{description['task']}[/bold]")
+    source = metadata.get("hf_model_source")
+    if source == "hub":
+        stdout.print(f"source: hub {metadata.get('hf_hub_id')} @ {metadata.get('hf_hub_revision')}")
+    elif source == "local":
+        stdout.print(f"source: local {metadata.get('hf_original_path')}")
+    export_config = metadata.get("hf_export_config", {})
+    if isinstance(export_config, dict):
+        versions = export_config.get("versions", {})
+        stdout.print(
+            f"exporter: {export_config.get('exporter')}  opset: {export_config.get('opset')}  "
+            + "  ".join(f"{k} {v}" for k, v in versions.items())
+        )
+    signature = Table(title="inputs / outputs", title_justify="left")
+    for column in ("", "name", "type", "shape"):
+        signature.add_column(column)
+    for side in ("inputs", "outputs"):
+        for tensor in description[side]:
+            signature.add_row(side[:-1], tensor["name"], tensor["type"], str(tensor["shape"]))
+    stdout.print(signature)
+    meta_table = Table(title="metadata", title_justify="left")
+    meta_table.add_column("key")
+    meta_table.add_column("value", overflow="fold")
+    for key, value in metadata.items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        meta_table.add_row(key, text if len(text) <= 160 else text[:157] + "...")
+    stdout.print(meta_table)
+    files = Table(title="files", title_justify="left")
+    files.add_column("name")
+    files.add_column("size", justify="right")
+    for entry in description["files"]:
+        files.add_row(entry["name"], _human_size(entry["bytes"]))
+    stdout.print(files)
+
+
+@app.command()
+def validate(
+    package: Annotated[Path, typer.Argument(help="Package folder.")],
+    optimum: Annotated[
+        bool,
+        typer.Option("--optimum", help="Load with Optimum's ORTModelFor* and compare outputs."),
+    ] = False,
+    atol: Annotated[
+        float | None, typer.Option(help="Tolerance (default 1e-4; 1e-5 for --optimum).")
+    ] = None,
+) -> None:
+    """Check a package against PyTorch (default) or against Optimum (--optimum)."""
+    try:
+        if optimum:
+            from modelexport.optimum_compat import OPTIMUM_ATOL, validate_optimum_compatibility
+
+            report = validate_optimum_compatibility(
+                package, atol if atol is not None else OPTIMUM_ATOL
+            )
+            diffs = ", ".join(f"{k} {v:.2e}" for k, v in report.max_abs_diff.items())
+            if not report.passed:
+                _fail(
+                    f"Optimum {report.model_class} outputs differ: {diffs} (atol {report.atol:g})"
+                )
+            tokenizer = "loads" if report.tokenizer_loaded else "[yellow]does not load[/yellow]"
+            stdout.print(
+                f"[green]✓[/green] Optimum {report.model_class} loads {package}; "
+                f"max abs diff {diffs} (atol {report.atol:g}); tokenizer {tokenizer}"
+            )
+        else:
+            from modelexport.export.exporter import validate_package_against_source
+
+            result = validate_package_against_source(package, atol if atol is not None else 1e-4)
+            if not result.passed:
+                _fail(f"max abs difference {result.max_abs_diff:.3g} exceeds atol {result.atol:g}")
+            stdout.print(
+                f"[green]✓[/green] {package} matches PyTorch: max abs diff "
+                f"{result.max_abs_diff:.2e} (atol {result.atol:g})"
+            )
+    except (ModelExportError, ValueError, RuntimeError) as error:
+        _fail(str(error))
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # Turn SIGTERM into KeyboardInterrupt so the export's cleanup removes partial output.
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
+    app()
+
+
+if __name__ == "__main__":
+    main()

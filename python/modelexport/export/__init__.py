@@ -1,0 +1,1 @@
+"""Exporting Hugging Face models into modelexport packages."""

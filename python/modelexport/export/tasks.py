@@ -1,0 +1,82 @@
+"""Pipeline tasks the exporter supports: detection from config.json and what each task needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from modelexport.errors import ModelExportError
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """How a task is exported: the Auto class that loads the head, and the ONNX output names
+    (Optimum's names, so ORTModelFor* finds them)."""
+
+    name: str
+    auto_class: str
+    output_names: tuple[str, ...]
+    uses_text_pairs: bool = False
+
+
+TASKS: dict[str, TaskSpec] = {
+    spec.name: spec
+    for spec in (
+        TaskSpec("feature-extraction", "AutoModel", ("last_hidden_state",)),
+        TaskSpec("text-classification", "AutoModelForSequenceClassification", ("logits",)),
+        TaskSpec("token-classification", "AutoModelForTokenClassification", ("logits",)),
+        TaskSpec(
+            "question-answering",
+            "AutoModelForQuestionAnswering",
+            ("start_logits", "end_logits"),
+            uses_text_pairs=True,
+        ),
+        TaskSpec("fill-mask", "AutoModelForMaskedLM", ("logits",)),
+    )
+}
+
+# Architecture class-name suffixes, most specific first ("...Model" would match them all).
+_SUFFIX_TASKS: tuple[tuple[str, str], ...] = (
+    ("ForSequenceClassification", "text-classification"),
+    ("ForTokenClassification", "token-classification"),
+    ("ForQuestionAnswering", "question-answering"),
+    ("ForMaskedLM", "fill-mask"),
+    ("Model", "feature-extraction"),
+)
+
+
+def supported_tasks_text() -> str:
+    return ", ".join(TASKS)
+
+
+def task_spec(task: str) -> TaskSpec:
+    try:
+        return TASKS[task]
+    except KeyError:
+        raise ModelExportError(
+            f"unsupported task '{task}'; supported tasks: {supported_tasks_text()}"
+        ) from None
+
+
+def is_sentence_transformers_folder(model_dir: Path) -> bool:
+    return (model_dir / "modules.json").is_file()
+
+
+def detect_task(config: dict, model_dir: Path) -> str:
+    """The pipeline task for a model folder, from its config.json `architectures`."""
+    if is_sentence_transformers_folder(model_dir):
+        return "feature-extraction"
+    architectures = config.get("architectures") or []
+    if not architectures:
+        raise ModelExportError(
+            f"{model_dir / 'config.json'}: no 'architectures' entry to detect the task from; "
+            f"pass --task (one of: {supported_tasks_text()})"
+        )
+    architecture = architectures[0]
+    for suffix, task in _SUFFIX_TASKS:
+        if architecture.endswith(suffix):
+            return task
+    raise ModelExportError(
+        f"unsupported architecture '{architecture}' (no supported task); "
+        f"supported tasks: {supported_tasks_text()} (override with --task)"
+    )

