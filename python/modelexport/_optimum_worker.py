@@ -1,14 +1,17 @@
-"""Runs inside the Optimum environment (transformers 4.57): loads a package with the task's
+"""Runs inside the Optimum environment (transformers 4.57): loads each package with its task's
 ORTModelFor* class, runs it on the given inputs and saves its outputs.
 
-Usage: python _optimum_worker.py PACKAGE_DIR TASK INPUTS.npz OUTPUTS.npz
-Prints one JSON line: {"model_class": ..., "tokenizer_loaded": ...}. Imports nothing from
-modelexport (it is not installed in that environment)."""
+Usage: python _optimum_worker.py JOBS.json
+JOBS.json is a list of {"package": DIR, "task": TASK, "inputs": NPZ, "outputs": NPZ}. Prints one
+JSON line per job: {"package", "model_class", "tokenizer_loaded", "error"}. One process serves
+many packages because importing Optimum takes seconds. Imports nothing from modelexport (it is
+not installed in that environment)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -22,26 +25,38 @@ _MODEL_CLASSES = {
 _OUTPUT_NAMES = ("last_hidden_state", "logits", "start_logits", "end_logits")
 
 
-def main() -> int:
-    package_dir, task, inputs_file, outputs_file = sys.argv[1:5]
+def run_job(job: dict[str, str]) -> dict[str, Any]:
     import optimum.onnxruntime
     from transformers import AutoTokenizer
 
-    model_class = getattr(optimum.onnxruntime, _MODEL_CLASSES[task])
-    model = model_class.from_pretrained(package_dir)
+    model_class = getattr(optimum.onnxruntime, _MODEL_CLASSES[job["task"]])
+    result: dict[str, Any] = {"package": job["package"], "model_class": model_class.__name__}
+    model = model_class.from_pretrained(job["package"])
     try:
-        AutoTokenizer.from_pretrained(package_dir)
-        tokenizer_loaded = True
+        AutoTokenizer.from_pretrained(job["package"])
+        result["tokenizer_loaded"] = True
     except Exception:
-        tokenizer_loaded = False
-    with np.load(inputs_file) as data:
+        result["tokenizer_loaded"] = False
+    with np.load(job["inputs"]) as data:
         inputs = {name: data[name] for name in data.files}
     outputs = model(**inputs, return_dict=True)
     arrays = {
         name: np.asarray(outputs[name]) for name in _OUTPUT_NAMES if outputs.get(name) is not None
     }
-    np.savez(outputs_file, **arrays)
-    print(json.dumps({"model_class": model_class.__name__, "tokenizer_loaded": tokenizer_loaded}))
+    np.savez(job["outputs"], **arrays)
+    return result
+
+
+def main() -> int:
+    with open(sys.argv[1], encoding="utf-8") as jobs_file:
+        jobs = json.load(jobs_file)
+    for job in jobs:
+        try:
+            result = run_job(job)
+        except Exception as error:
+            message = " ".join(str(error).split())[:500]
+            result = {"package": job["package"], "error": f"{type(error).__name__}: {message}"}
+        print(json.dumps(result), flush=True)
     return 0
 
 

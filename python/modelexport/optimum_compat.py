@@ -1,8 +1,9 @@
 """Optimum compatibility: a package loads with ORTModelFor*.from_pretrained and gives the same
-outputs as our own ONNX Runtime run.
+outputs as our own ONNX Runtime run on the same inputs.
 
 Optimum pins transformers 4.57, so it lives in a second virtual environment (.venv-optimum, made
-by scripts/setup.sh); `_optimum_worker.py` runs there on inputs we build here."""
+by scripts/setup.sh); `_optimum_worker.py` runs there on inputs built here from each package's
+own tokenizer and fixed shapes."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ _WORKER = Path(__file__).with_name("_optimum_worker.py")
 
 @dataclass
 class OptimumReport:
+    package: Path
     model_class: str
     max_abs_diff: dict[str, float]
     tokenizer_loaded: bool
@@ -45,55 +47,74 @@ def validate_optimum_compatibility(
     package_dir: str | Path, atol: float = OPTIMUM_ATOL
 ) -> OptimumReport:
     """Load the package with Optimum in its own environment and compare its outputs with
-    ONNX Runtime's on the same inputs. Raises ModelExportError when it cannot be loaded."""
+    ONNX Runtime's. Raises ModelExportError when Optimum cannot load or run it."""
+    return validate_optimum_compatibility_many([package_dir], atol)[0]
+
+
+def validate_optimum_compatibility_many(
+    package_dirs: list[str | Path], atol: float = OPTIMUM_ATOL
+) -> list[OptimumReport]:
+    """validate_optimum_compatibility for several packages with one Optimum process."""
     import onnxruntime
 
     from modelexport.export.exporter import load_inputs_for_package
 
-    package_dir = Path(package_dir)
-    model_path = Path(_native.resolve_model_path(str(package_dir)))
-    package_dir = model_path.parent
-    if not (package_dir / "config.json").is_file():
-        raise ModelExportError(f"{package_dir}: no config.json (exported with --no-config?)")
     python = optimum_python()
     if not python.is_file():
         raise ModelExportError(
             f"Optimum environment not found at {python}: run scripts/setup.sh "
             "(or set MODELEXPORT_OPTIMUM_PYTHON)"
         )
-    task = dict(_native.read_metadata(str(model_path)))["hf_pipeline_task"]
-    inputs = load_inputs_for_package(package_dir)
-    session = onnxruntime.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
-    output_names = [o.name for o in session.get_outputs()]
-    ours = dict(zip(output_names, session.run(output_names, inputs), strict=True))
-
     with tempfile.TemporaryDirectory(prefix="modelexport-optimum-") as scratch:
-        inputs_file = Path(scratch) / "inputs.npz"
-        outputs_file = Path(scratch) / "outputs.npz"
-        np.savez(inputs_file, **inputs)
-        completed = subprocess.run(
-            [
-                str(python),
-                str(_WORKER),
-                str(package_dir),
-                task,
-                str(inputs_file),
-                str(outputs_file),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if completed.returncode != 0:
-            lines = (completed.stderr or completed.stdout).strip().splitlines()
-            raise ModelExportError(
-                f"Optimum could not load {package_dir}: {lines[-1] if lines else 'no output'}"
+        jobs = []
+        ours = []
+        for index, given in enumerate(package_dirs):
+            model_path = Path(_native.resolve_model_path(str(given)))
+            package = model_path.parent
+            if not (package / "config.json").is_file():
+                raise ModelExportError(f"{package}: no config.json (exported with --no-config?)")
+            metadata = dict(_native.read_metadata(str(model_path)))
+            inputs = load_inputs_for_package(package)
+            session = onnxruntime.InferenceSession(
+                str(model_path), providers=["CPUExecutionProvider"]
             )
-        summary = json.loads(completed.stdout.strip().splitlines()[-1])
-        with np.load(outputs_file) as theirs:
-            diffs = {}
-            for name, value in ours.items():
-                if name not in theirs:
-                    raise ModelExportError(f"Optimum returned no output '{name}' for {package_dir}")
-                diffs[name] = float(np.max(np.abs(theirs[name] - value)))
-    return OptimumReport(summary["model_class"], diffs, summary["tokenizer_loaded"], atol)
+            names = [o.name for o in session.get_outputs()]
+            ours.append(dict(zip(names, session.run(names, inputs), strict=True)))
+            job = {
+                "package": str(package),
+                "task": metadata["hf_pipeline_task"],
+                "inputs": f"{scratch}/inputs-{index}.npz",
+                "outputs": f"{scratch}/outputs-{index}.npz",
+            }
+            np.savez(job["inputs"], **inputs)
+            jobs.append(job)
+        jobs_file = Path(scratch) / "jobs.json"
+        jobs_file.write_text(json.dumps(jobs))
+        completed = subprocess.run(
+            [str(python), str(_WORKER), str(jobs_file)], capture_output=True, text=True, check=False
+        )
+        lines = completed.stdout.splitlines()
+        results = [json.loads(line) for line in lines if line.startswith("{")]
+        if completed.returncode != 0 or len(results) != len(jobs):
+            lines = completed.stderr.strip().splitlines()
+            raise ModelExportError(f"Optimum worker failed: {lines[-1] if lines else 'no output'}")
+        return [
+            _compare(job, result, expected, atol)
+            for job, result, expected in zip(jobs, results, ours, strict=True)
+        ]
+
+
+def _compare(
+    job: dict[str, str], result: dict, expected: dict[str, np.ndarray], atol: float
+) -> OptimumReport:
+    if "error" in result:
+        raise ModelExportError(f"Optimum could not load {job['package']}: {result['error']}")
+    diffs = {}
+    with np.load(job["outputs"]) as theirs:
+        for name, value in expected.items():
+            if name not in theirs:
+                raise ModelExportError(f"Optimum returned no output '{name}' for {job['package']}")
+            diffs[name] = float(np.max(np.abs(theirs[name] - value)))
+    return OptimumReport(
+        Path(job["package"]), result["model_class"], diffs, result["tokenizer_loaded"], atol
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import re
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from modelexport.errors import ModelExportError
 # Parameters above this many bytes cannot live inside one protobuf (2 GB limit).
 _EXTERNAL_DATA_THRESHOLD = 1_800_000_000
 _OPERATOR_PATTERN = re.compile(r"\baten(?:::|\.)(\w+)")
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class TaskOutputs(torch.nn.Module):
@@ -116,8 +119,10 @@ def export_onnx(
 
 def _describe_failure(dynamo_message: str, torchscript_error: Exception) -> str:
     torchscript_message = _one_line(torchscript_error)
-    operator = _OPERATOR_PATTERN.search(dynamo_message) or _OPERATOR_PATTERN.search(
-        torchscript_message
+    # TorchScript names the operator as users know it (aten::linalg_svd); dynamo may name an
+    # internal variant (aten._linalg_svd.default) or none at all.
+    operator = _OPERATOR_PATTERN.search(torchscript_message) or _OPERATOR_PATTERN.search(
+        dynamo_message
     )
     if operator:
         return (
@@ -131,7 +136,7 @@ def _describe_failure(dynamo_message: str, torchscript_error: Exception) -> str:
 
 
 def _one_line(error: Exception) -> str:
-    text = " ".join(str(error).split())
+    text = " ".join(_ANSI_ESCAPE.sub("", str(error)).split())
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
@@ -153,8 +158,31 @@ def _remove_partial(path: Path) -> None:
 
 @contextlib.contextmanager
 def _quiet() -> Any:
-    """The exporters print progress and warnings meant for their developers; keep them out of
-    the user's terminal (failures still surface as exceptions)."""
+    """The exporters print progress, warnings and (from C++) whole graphs meant for their
+    developers; keep them out of the user's terminal. Failures still surface as exceptions."""
+    with _silenced_file_descriptors(), _silenced_python_output():
+        yield
+
+
+@contextlib.contextmanager
+def _silenced_file_descriptors() -> Any:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _silenced_python_output() -> Any:
     loggers = [logging.getLogger(name) for name in ("torch", "onnxscript", "torch.onnx")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:

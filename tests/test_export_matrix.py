@@ -1,0 +1,96 @@
+"""Every architecture x head fixture exports with fixed and with dynamic shapes, validates
+against PyTorch within 1e-4, carries the full package metadata, and loads in Optimum with
+outputs equal to our ONNX Runtime run within 1e-5."""
+
+from __future__ import annotations
+
+import json
+
+import onnx
+import pytest
+
+from fixture_catalog import FIXTURES, fixture_path
+from modelexport import _native
+
+MODES = ("fixed", "dynamic")
+METADATA_KEYS = (
+    "hf_metadata_version",
+    "hf_pipeline_task",
+    "hf_model_config",
+    "hf_processor_config",
+    "hf_model_source",
+    "hf_original_path",
+    "hf_export_config",
+    "hf_export_timestamp",
+)
+PACKAGE_FILES = (
+    "model.onnx",
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "export_metadata.json",
+)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("name", "arch", "head"), FIXTURES, ids=[f[0] for f in FIXTURES])
+def test_export_validates_against_pytorch(export_cache, report_rows, name, arch, head, mode):
+    report = export_cache.get(name, mode)
+    package = report.output_dir
+
+    assert report.task == head
+    assert report.validation["passed"]
+    assert report.validation["max_abs_diff"] <= 1e-4
+    cases = report.validation["cases"]
+    assert [c["name"] for c in cases] == ["example input", "other input"]
+    if mode == "fixed":
+        assert all(c["input_shape"] == [1, 128] for c in cases)
+    else:  # a different batch and length than the traced example
+        assert cases[0]["input_shape"][0] != cases[1]["input_shape"][0]
+        assert cases[0]["input_shape"][1] != cases[1]["input_shape"][1]
+
+    for file_name in PACKAGE_FILES:
+        assert (package / file_name).is_file(), file_name
+    metadata = dict(_native.read_metadata(str(package)))
+    for key in METADATA_KEYS:
+        assert key in metadata, key
+    assert metadata["hf_pipeline_task"] == head
+    assert metadata["hf_model_source"] == "local"
+    assert metadata["hf_original_path"] == str(fixture_path(name))
+    model_config = json.loads(metadata["hf_model_config"])
+    assert model_config["model_type"] == arch
+    export_config = json.loads(metadata["hf_export_config"])
+    assert export_config["exporter"] == report.exporter
+    assert export_config["dynamic"] is (mode == "dynamic")
+    processor = json.loads(metadata["hf_processor_config"])
+    assert processor["model_input_names"] == export_config["input_names"]
+
+    model = onnx.load(str(package / "model.onnx"))
+    onnx.checker.check_model(model)
+    dims = [d.dim_param or d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    assert dims == (["batch_size", "sequence_length"] if mode == "dynamic" else [1, 128])
+
+    report_rows[f"{name}/{mode}"] = {
+        "architecture": arch,
+        "head": head,
+        "mode": mode,
+        "exporter": report.exporter,
+        "opset": report.opset,
+        "max_abs_diff": report.validation["max_abs_diff"],
+        "export_seconds": report.export_seconds,
+    }
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_package_loads_in_optimum_with_equal_outputs(export_cache, report_rows, mode):
+    from modelexport.optimum_compat import validate_optimum_compatibility_many
+
+    packages = [export_cache.get(name, mode).output_dir for name, _, _ in FIXTURES]
+    reports = validate_optimum_compatibility_many(packages, atol=1e-5)
+    failures = [r for r in reports if not r.passed or not r.tokenizer_loaded]
+    assert not failures, [(str(r.package), r.max_abs_diff, r.tokenizer_loaded) for r in failures]
+    for (name, _, _), optimum_report in zip(FIXTURES, reports, strict=True):
+        assert optimum_report.model_class.startswith("ORTModelFor")
+        row = report_rows.setdefault(f"{name}/{mode}", {})
+        row["optimum_class"] = optimum_report.model_class
+        row["optimum_max_abs_diff"] = max(optimum_report.max_abs_diff.values())
