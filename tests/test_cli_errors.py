@@ -227,3 +227,16 @@ def test_inspect_missing_and_corrupt_packages(cli, tmp_path):
     assert_clean_failure(cli("inspect", str(tmp_path / "absent")), "no such package", "absent")
     (tmp_path / "model.onnx").write_bytes(b"\x00garbage\xff" * 10)
     assert_clean_failure(cli("inspect", str(tmp_path)), "not a valid ONNX model", "model.onnx")
+
+
+def test_opset_option_and_summary(cli, tiny_bert, tmp_path):
+    out = tmp_path / "out"
+    result = cli("export", str(tiny_bert), str(out), "--opset", "18")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(cli("inspect", str(out), "--json").stdout)
+    assert info["opsets"]["ai.onnx"] == 18
+    assert info["metadata"]["hf_export_config"]["opset"] == 18
+    for fragment in ("model.onnx", "config.json", "tokenizer.json", "validation: passed", "logits"):
+        assert fragment in result.stdout
+    for step in ("Resolving model", "Exporting to ONNX", "Validating against PyTorch"):
+        assert step in result.stderr

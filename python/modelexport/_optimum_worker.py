@@ -2,10 +2,11 @@
 ORTModelFor* class, runs it on the given inputs and saves its outputs.
 
 Usage: python _optimum_worker.py JOBS.json
-JOBS.json is a list of {"package": DIR, "task": TASK, "inputs": NPZ, "outputs": NPZ}. Prints one
-JSON line per job: {"package", "model_class", "tokenizer_loaded", "error"}. One process serves
-many packages because importing Optimum takes seconds. Imports nothing from modelexport (it is
-not installed in that environment)."""
+JOBS.json lists jobs {"package": DIR, "task": TASK, "inputs": NPZ, "outputs": NPZ, "texts": [...]}.
+Prints one JSON line per job: {"package", "model_class", "token_ids" or "tokenizer_error"}, or
+{"package", "error"} when the model does not load. One process serves many packages because
+importing Optimum takes seconds. Imports nothing from modelexport (it is not installed in that
+environment)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,10 @@ def run_job(job: dict[str, str]) -> dict[str, Any]:
     result: dict[str, Any] = {"package": job["package"], "model_class": model_class.__name__}
     model = model_class.from_pretrained(job["package"])
     try:
-        AutoTokenizer.from_pretrained(job["package"])
-        result["tokenizer_loaded"] = True
-    except Exception:
-        result["tokenizer_loaded"] = False
+        tokenizer = AutoTokenizer.from_pretrained(job["package"])
+        result["token_ids"] = [tokenizer(text)["input_ids"] for text in job["texts"]]
+    except Exception as error:
+        result["tokenizer_error"] = f"{type(error).__name__}: {error}"[:300]
     with np.load(job["inputs"]) as data:
         inputs = {name: data[name] for name in data.files}
     outputs = model(**inputs, return_dict=True)

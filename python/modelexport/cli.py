@@ -92,7 +92,12 @@ def export(
     ] = False,
 ) -> None:
     """Export MODEL into the package OUTPUT_DIR (model.onnx + configs + metadata)."""
+    from transformers.utils import logging as transformers_logging
+
     from modelexport.export.exporter import export_with_config
+
+    # Our step lines replace transformers' per-file progress bars.
+    transformers_logging.disable_progress_bar()
 
     try:
         report = export_with_config(
@@ -117,7 +122,7 @@ def export(
         console.print("[red]interrupted[/red]: no output written")
         raise typer.Exit(130) from None
 
-    table = Table(title=f"Exported {model} → {report.output_dir}", title_justify="left")
+    table = Table(title=f"Package {report.output_dir}", title_justify="left")
     table.add_column("file")
     table.add_column("size", justify="right")
     for name, size in report.files.items():
@@ -130,9 +135,14 @@ def export(
         stdout.print("validation: [yellow]skipped[/yellow]")
     else:
         result = report.validation
+        per_output: dict[str, float] = {}
+        for case in result["cases"]:
+            for output, diff in case["max_abs_diff"].items():
+                per_output[output] = max(diff, per_output.get(output, 0.0))
+        diffs = ", ".join(f"{name} {diff:.2e}" for name, diff in per_output.items())
         stdout.print(
-            f"validation: [green]passed[/green] (max abs diff {result['max_abs_diff']:.2e}"
-            f" ≤ atol {result['atol']:g}, {len(result['cases'])} inputs)"
+            f"validation: [green]passed[/green] vs PyTorch on {len(result['cases'])} inputs, "
+            f"max abs diff {diffs} (atol {result['atol']:g})"
         )
 
 
@@ -214,7 +224,11 @@ def validate(
                 _fail(
                     f"Optimum {report.model_class} outputs differ: {diffs} (atol {report.atol:g})"
                 )
-            tokenizer = "loads" if report.tokenizer_loaded else "[yellow]does not load[/yellow]"
+            tokenizer = (
+                "loads with equal token ids"
+                if report.tokenizer_problem is None
+                else f"[yellow]{report.tokenizer_problem}[/yellow]"
+            )
             stdout.print(
                 f"[green]✓[/green] Optimum {report.model_class} loads {package}; "
                 f"max abs diff {diffs} (atol {report.atol:g}); tokenizer {tokenizer}"

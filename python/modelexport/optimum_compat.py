@@ -20,6 +20,10 @@ from modelexport import _native
 from modelexport.errors import ModelExportError
 
 OPTIMUM_ATOL = 1e-5
+TOKENIZER_CHECK_TEXTS = (
+    "Hello world, this is modelexport.",
+    "Zürich, naïve café; 東京 🙂 <mask> [MASK] done.",
+)
 _WORKER = Path(__file__).with_name("_optimum_worker.py")
 
 
@@ -28,7 +32,9 @@ class OptimumReport:
     package: Path
     model_class: str
     max_abs_diff: dict[str, float]
-    tokenizer_loaded: bool
+    # None when transformers 4.x loads the package's tokenizer and gives the same token ids
+    # as ours; otherwise why not.
+    tokenizer_problem: str | None
     atol: float
 
     @property
@@ -68,6 +74,7 @@ def validate_optimum_compatibility_many(
     with tempfile.TemporaryDirectory(prefix="modelexport-optimum-") as scratch:
         jobs = []
         ours = []
+        expected_ids = []
         for index, given in enumerate(package_dirs):
             model_path = Path(_native.resolve_model_path(str(given)))
             package = model_path.parent
@@ -81,6 +88,7 @@ def validate_optimum_compatibility_many(
             names = [o.name for o in session.get_outputs()]
             ours.append(dict(zip(names, session.run(names, inputs), strict=True)))
             job = {
+                "texts": list(TOKENIZER_CHECK_TEXTS),
                 "package": str(package),
                 "task": metadata["hf_pipeline_task"],
                 "inputs": f"{scratch}/inputs-{index}.npz",
@@ -88,6 +96,7 @@ def validate_optimum_compatibility_many(
             }
             np.savez(job["inputs"], **inputs)
             jobs.append(job)
+            expected_ids.append(_token_ids(package))
         jobs_file = Path(scratch) / "jobs.json"
         jobs_file.write_text(json.dumps(jobs))
         completed = subprocess.run(
@@ -99,13 +108,20 @@ def validate_optimum_compatibility_many(
             lines = completed.stderr.strip().splitlines()
             raise ModelExportError(f"Optimum worker failed: {lines[-1] if lines else 'no output'}")
         return [
-            _compare(job, result, expected, atol)
-            for job, result, expected in zip(jobs, results, ours, strict=True)
+            _compare(job, result, expected, ids, atol)
+            for job, result, expected, ids in zip(jobs, results, ours, expected_ids, strict=True)
         ]
 
 
+def _token_ids(package: Path) -> list[list[int]]:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(package)
+    return [tokenizer(text)["input_ids"] for text in TOKENIZER_CHECK_TEXTS]
+
+
 def _compare(
-    job: dict[str, str], result: dict, expected: dict[str, np.ndarray], atol: float
+    job: dict, result: dict, expected: dict[str, np.ndarray], ids: list[list[int]], atol: float
 ) -> OptimumReport:
     if "error" in result:
         raise ModelExportError(f"Optimum could not load {job['package']}: {result['error']}")
@@ -115,6 +131,12 @@ def _compare(
             if name not in theirs:
                 raise ModelExportError(f"Optimum returned no output '{name}' for {job['package']}")
             diffs[name] = float(np.max(np.abs(theirs[name] - value)))
+    if "tokenizer_error" in result:
+        tokenizer_problem = f"does not load: {result['tokenizer_error']}"
+    elif result["token_ids"] != ids:
+        tokenizer_problem = "loads but gives different token ids"
+    else:
+        tokenizer_problem = None
     return OptimumReport(
-        Path(job["package"]), result["model_class"], diffs, result["tokenizer_loaded"], atol
+        Path(job["package"]), result["model_class"], diffs, tokenizer_problem, atol
     )

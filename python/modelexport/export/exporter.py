@@ -320,6 +320,7 @@ def _sentence_transformers_config(model_dir: Path) -> dict[str, Any] | None:
 def _copy_configuration(source: ModelSource, tokenizer: Any, staging: Path) -> None:
     shutil.copyfile(source.path / "config.json", staging / "config.json")
     tokenizer.save_pretrained(staging)
+    _make_tokenizer_config_portable(staging / "tokenizer_config.json")
     for name in _SENTENCE_TRANSFORMERS_FILES:
         if (source.path / name).is_file():
             shutil.copyfile(source.path / name, staging / name)
@@ -331,6 +332,28 @@ def _copy_configuration(source: ModelSource, tokenizer: Any, staging: Path) -> N
                 (staging / sub).mkdir(exist_ok=True)
                 for item in (source.path / sub).glob("*.json"):
                     shutil.copyfile(item, staging / sub / item.name)
+
+
+# Keys transformers 5 writes into tokenizer_config.json that are load-time arguments, not
+# tokenizer settings.
+_LOAD_TIME_KEYS = ("is_local", "local_files_only")
+
+
+def _make_tokenizer_config_portable(path: Path) -> None:
+    """transformers 5 saves `extra_special_tokens` as a list, which transformers 4.x (what
+    Optimum runs on) reads as a name->token dict and fails on; the list form is what both
+    versions read as `additional_special_tokens`, with identical token ids."""
+    if not path.is_file():
+        return
+    config = json.loads(path.read_text(encoding="utf-8"))
+    extra = config.get("extra_special_tokens")
+    if isinstance(extra, list):
+        del config["extra_special_tokens"]
+        additional = config.get("additional_special_tokens") or []
+        config["additional_special_tokens"] = additional + [t for t in extra if t not in additional]
+    for key in _LOAD_TIME_KEYS:
+        config.pop(key, None)
+    path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _native_source(source: ModelSource) -> Any:
