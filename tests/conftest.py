@@ -40,8 +40,14 @@ class ExportCache:
         if key not in self.reports:
             from modelexport.export.exporter import export_with_config
 
+            # Modes: "fixed" and "dynamic" shapes (tagged), "clean" (fixed, --clean-onnx),
+            # "torchscript" (fixed, tagged, TorchScript exporter instead of dynamo).
             self.reports[key] = export_with_config(
-                fixture_path(name), self.root / mode / name, dynamic=mode == "dynamic"
+                fixture_path(name),
+                self.root / mode / name,
+                dynamic=mode == "dynamic",
+                hierarchy=mode != "clean",
+                exporter="torchscript" if mode == "torchscript" else "auto",
             )
         return self.reports[key]
 

@@ -90,6 +90,12 @@ def export(
         bool,
         typer.Option("--trust-remote-code", help="Allow custom modeling code in the model folder."),
     ] = False,
+    clean_onnx: Annotated[
+        bool, typer.Option("--clean-onnx", help="Write no per-node module tags (hierarchy).")
+    ] = False,
+    exporter: Annotated[
+        str, typer.Option(help="auto (dynamo, falling back to TorchScript), dynamo, torchscript.")
+    ] = "auto",
 ) -> None:
     """Export MODEL into the package OUTPUT_DIR (model.onnx + configs + metadata)."""
     from transformers.utils import logging as transformers_logging
@@ -114,6 +120,8 @@ def export(
             force=force,
             revision=revision,
             trust_remote_code=trust_remote_code,
+            hierarchy=not clean_onnx,
+            exporter=exporter,
             reporter=RichReporter(),
         )
     except ModelExportError as error:
@@ -131,6 +139,13 @@ def export(
     stdout.print(
         f"task: [bold]{report.task}[/bold]   exporter: {report.exporter}   opset: {report.opset}"
     )
+    if report.hierarchy is not None and not clean_onnx:
+        stats = report.hierarchy
+        stdout.print(
+            f"hierarchy: {stats['total_nodes']} nodes tagged — {stats['direct']} direct, "
+            f"{stats['inherited']} inherited, {stats['root_fallback']} root fallback; "
+            f"{stats['modules_with_nodes']}/{stats['modules']} modules with nodes"
+        )
     if report.validation is None:
         stdout.print("validation: [yellow]skipped[/yellow]")
     else:
@@ -150,10 +165,27 @@ def export(
 def inspect(
     path: Annotated[str, typer.Argument(help="Package folder or model.onnx.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    tree: Annotated[
+        bool, typer.Option("--tree", help="Show the module tree with node and parameter counts.")
+    ] = False,
+    depth: Annotated[int | None, typer.Option(help="With --tree: levels to show.")] = None,
+    graphml: Annotated[
+        Path | None, typer.Option(help="Write the graph as GraphML, one compound node per module.")
+    ] = None,
 ) -> None:
     """Show a package's task, inputs/outputs, source, versions and metadata."""
     from modelexport import _native
 
+    if graphml is not None:
+        try:
+            _native.write_graphml(_native.resolve_model_path(path), str(graphml))
+        except (ValueError, RuntimeError) as error:
+            _fail(str(error))
+        stdout.print(f"[green]✓[/green] wrote {graphml}")
+        return
+    if tree:
+        _print_tree(path, depth, as_json)
+        return
     try:
         description: dict[str, Any] = json.loads(_native.describe_package_json(path))
     except (ValueError, RuntimeError) as error:
@@ -198,6 +230,73 @@ def inspect(
     for entry in description["files"]:
         files.add_row(entry["name"], _human_size(entry["bytes"]))
     stdout.print(files)
+
+
+def _print_tree(path: str, depth: int | None, as_json: bool) -> None:
+    from rich.tree import Tree
+
+    from modelexport import _native
+
+    try:
+        package = Path(_native.resolve_model_path(path)).parent
+    except ValueError as error:
+        _fail(str(error))
+    hierarchy_file = package / "model_hierarchy.json"
+    if not hierarchy_file.is_file():
+        _fail(f"{package}: no model_hierarchy.json (exported by an older modelexport?)")
+    try:
+        document = json.loads(hierarchy_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        _fail(f"{hierarchy_file}: malformed JSON ({error})")
+
+    def prune(node: dict[str, Any], level: int) -> dict[str, Any]:
+        children = [] if depth is not None and level >= depth else node["children"]
+        return {**node, "children": [prune(c, level + 1) for c in children]}
+
+    root = prune(document["tree"], 0)
+    if as_json:
+        print(json.dumps({"statistics": document["statistics"], "tree": root}))
+        return
+
+    def label(node: dict[str, Any]) -> str:
+        parts = node["path"].split(".")
+        # List items read better with their list's name: layer.1 rather than 1.
+        name = ".".join(parts[-2:]) if parts[-1].isdigit() and len(parts) > 1 else parts[-1]
+        name = name or "(root)"
+        return (
+            f"[bold]{name}[/bold] [cyan]{node['class']}[/cyan] "
+            f"[dim]{node['subtree_nodes']} nodes ({node['nodes']} own), "
+            f"{node['parameters']:,} params[/dim]"
+        )
+
+    def add(branch: Tree, node: dict[str, Any]) -> None:
+        for child in node["children"]:
+            add(branch.add(label(child)), child)
+
+    view = Tree(label(root))
+    add(view, root)
+    stdout.print(view)
+    stats = document["statistics"]
+    stdout.print(
+        f"{stats['total_nodes']} nodes: {stats['direct']} direct, {stats['inherited']} inherited,"
+        f" {stats['root_fallback']} root fallback; {len(stats['unused_modules'])} unused modules"
+    )
+
+
+@app.command()
+def extract(
+    path: Annotated[str, typer.Argument(help="Package folder or model.onnx (with tags).")],
+    module: Annotated[str, typer.Option(help="Dotted module path, e.g. encoder.layer.0.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="ONNX file to write.")],
+) -> None:
+    """Write one module's subgraph as a standalone, runnable ONNX model."""
+    from modelexport import _native
+
+    try:
+        _native.extract_module(_native.resolve_model_path(path), module, str(output))
+    except (ValueError, RuntimeError) as error:
+        _fail(str(error))
+    stdout.print(f"[green]✓[/green] module {module!r} → {output}")
 
 
 @app.command()

@@ -59,6 +59,7 @@ class OnnxModel {
 
  private:
   struct Impl;
+  friend struct OnnxModelAccess;  // the core's graph algorithms reach the protobuf through it
   explicit OnnxModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -6,13 +6,23 @@
 #include <unordered_set>
 
 #include "modelexport/atomic_file.h"
-#include "onnx/onnx-ml.pb.h"
+#include "onnx/model_access.h"
 
 namespace modelexport {
 
 struct OnnxModel::Impl {
   onnx::ModelProto proto;
 };
+
+onnx::ModelProto& OnnxModelAccess::proto(OnnxModel& model) { return model.impl_->proto; }
+const onnx::ModelProto& OnnxModelAccess::proto(const OnnxModel& model) {
+  return model.impl_->proto;
+}
+OnnxModel OnnxModelAccess::wrap(onnx::ModelProto proto) {
+  auto impl = std::make_unique<OnnxModel::Impl>();
+  impl->proto = std::move(proto);
+  return OnnxModel(std::move(impl));
+}
 
 namespace {
 

@@ -2,8 +2,13 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include <tuple>
+
+#include "modelexport/atomic_file.h"
+#include "modelexport/hierarchy.h"
 #include "modelexport/metadata.h"
 #include "modelexport/onnx_model.h"
 #include "modelexport/package_info.h"
@@ -13,11 +18,47 @@ using namespace nb::literals;
 
 namespace {
 
+using ModuleTuple = std::tuple<std::string, std::string, std::int64_t, bool>;
+
+// The exporter's last step on the raw ONNX: hierarchy tags (or none, for --clean-onnx) and
+// package metadata, written as model.onnx + model_hierarchy.json. Returns the hierarchy JSON.
+std::string write_package_model(const std::string& source_path, const std::string& model_path,
+                                const std::string& hierarchy_path,
+                                const modelexport::PackageMetadata& meta,
+                                const std::vector<ModuleTuple>& modules, bool tag_nodes,
+                                const std::string& scope_root) {
+  modelexport::OnnxModel model = modelexport::OnnxModel::load(source_path);
+  std::vector<modelexport::ModuleInfo> infos;
+  infos.reserve(modules.size());
+  for (const auto& [path, class_name, own_parameters, container] : modules) {
+    infos.push_back({path, class_name, own_parameters, container});
+  }
+  modelexport::ProjectionOptions options;
+  options.write_tags = tag_nodes;
+  options.scope_root = scope_root;
+  std::string hierarchy = modelexport::project_hierarchy(model, infos, options);
+  modelexport::apply_package_metadata(model, meta);
+  model.save(model_path);
+  modelexport::write_file_atomically(hierarchy_path, hierarchy);
+  return hierarchy;
+}
+
 void embed_package_metadata(const std::string& source_path, const std::string& target_path,
                             const modelexport::PackageMetadata& meta) {
   modelexport::OnnxModel model = modelexport::OnnxModel::load(source_path);
   modelexport::apply_package_metadata(model, meta);
   model.save(target_path);
+}
+
+void extract_module(const std::string& model_path, const std::string& module_path,
+                    const std::string& output_path) {
+  modelexport::extract_module(modelexport::OnnxModel::load(model_path), module_path)
+      .save(output_path);
+}
+
+void write_graphml(const std::string& model_path, const std::string& output_path) {
+  modelexport::write_file_atomically(
+      output_path, modelexport::hierarchy_graphml(modelexport::OnnxModel::load(model_path)));
 }
 
 modelexport::MetadataProps read_metadata(const std::string& path) {
@@ -50,6 +91,17 @@ NB_MODULE(_native, m) {
         "metadata"_a, nb::call_guard<nb::gil_scoped_release>(),
         "Write package metadata into an ONNX model (other keys kept); the target is written "
         "atomically.");
+  m.def("write_package_model", &write_package_model, "source_path"_a, "model_path"_a,
+        "hierarchy_path"_a, "metadata"_a, "modules"_a, "tag_nodes"_a, "scope_root"_a,
+        nb::call_guard<nb::gil_scoped_release>(),
+        "Tag every node with its module (unless tag_nodes is false), embed the package "
+        "metadata, write model.onnx and model_hierarchy.json; returns the hierarchy JSON.");
+  m.def("extract_module", &extract_module, "model_path"_a, "module_path"_a, "output_path"_a,
+        nb::call_guard<nb::gil_scoped_release>(),
+        "Write one module's subgraph as a standalone ONNX model.");
+  m.def("write_graphml", &write_graphml, "model_path"_a, "output_path"_a,
+        nb::call_guard<nb::gil_scoped_release>(),
+        "Write the graph as GraphML with one compound node per module.");
   m.def("read_metadata", &read_metadata, "path"_a, nb::call_guard<nb::gil_scoped_release>(),
         "All model-level metadata_props of a package or .onnx file, values decoded.");
   m.def("describe_package_json", &modelexport::describe_package_json, "path"_a,

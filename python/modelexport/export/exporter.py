@@ -48,6 +48,7 @@ class ExportReport:
     opset: int
     files: dict[str, int] = field(default_factory=dict)
     validation: dict[str, Any] | None = None
+    hierarchy: dict[str, Any] | None = None  # statistics of the node tagging
     timings: dict[str, float] = field(default_factory=dict)
     export_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
@@ -68,12 +69,16 @@ def export_with_config(
     force: bool = False,
     revision: str | None = None,
     trust_remote_code: bool = False,
+    hierarchy: bool = True,
+    exporter: str = "auto",
     reporter: TimingReporter | None = None,
 ) -> ExportReport:
     """Export a model folder or cached Hub id into the package folder `output_dir`.
 
     Nothing is left at `output_dir` unless the whole export (and validation, when enabled)
-    succeeds: the package is built in a temporary folder beside it and renamed at the end."""
+    succeeds: the package is built in a temporary folder beside it and renamed at the end.
+    `hierarchy=False` is --clean-onnx: no per-node module tags. `exporter`: "auto" (dynamo,
+    falling back to TorchScript), "dynamo" or "torchscript"."""
     reporter = reporter or TimingReporter()
     output_dir = Path(output_dir).expanduser().absolute()
     if batch_size < 1:
@@ -101,6 +106,8 @@ def export_with_config(
             validate=validate,
             atol=atol,
             trust_remote_code=trust_remote_code,
+            hierarchy=hierarchy,
+            exporter=exporter,
             reporter=reporter,
         )
         with reporter.step("Finalizing package"):
@@ -126,9 +133,11 @@ def _export_into(
     validate: bool,
     atol: float,
     trust_remote_code: bool,
+    hierarchy: bool,
+    exporter: str,
     reporter: TimingReporter,
 ) -> ExportReport:
-    from modelexport.export.onnx_export import TaskOutputs, export_onnx
+    from modelexport.export.onnx_export import SCOPE_ROOT, TaskOutputs, export_onnx
     from modelexport.export.validation import validate_against_torch
 
     with reporter.step(f"Loading model and tokenizer ({spec.name})"):
@@ -141,6 +150,7 @@ def _export_into(
         forward_parameters = set(inspect.signature(model.forward).parameters)
         input_names = graph_input_names(tokenizer, forward_parameters)
         module = TaskOutputs(model, spec.output_names).eval()
+        modules = _module_tree(model)
 
     with reporter.step("Building example inputs"):
         # Dynamic axes cannot be traced from size-1 examples (torch.export specializes them).
@@ -156,10 +166,17 @@ def _export_into(
 
     raw_path = staging / "raw.onnx"
     with reporter.step("Exporting to ONNX"):
-        outcome = export_onnx(module, example, raw_path, dynamic=dynamic, opset=opset)
+        outcome = export_onnx(
+            module, example, raw_path, dynamic=dynamic, opset=opset, exporter=exporter
+        )
+        input_names = outcome.input_names
+        example = {name: example[name] for name in input_names}
 
     model_path = staging / "model.onnx"
-    with reporter.step("Embedding metadata"):
+    step = (
+        "Tagging nodes with modules and embedding metadata" if hierarchy else "Embedding metadata"
+    )
+    with reporter.step(step):
         export_config = {
             "exporter": outcome.exporter,
             "dynamo_error": outcome.dynamo_error,
@@ -167,7 +184,7 @@ def _export_into(
             **shapes.describe(),
             "input_names": input_names,
             "output_names": list(spec.output_names),
-            "hierarchy": False,
+            "hierarchy": hierarchy,
             "versions": _library_versions(),
         }
         meta = _native.PackageMetadata()
@@ -178,7 +195,17 @@ def _export_into(
         )
         meta.source = _native_source(source)
         meta.export_config_json = json.dumps(export_config)
-        _native.embed_package_metadata(str(raw_path), str(model_path), meta)
+        hierarchy_document = json.loads(
+            _native.write_package_model(
+                str(raw_path),
+                str(model_path),
+                str(staging / "model_hierarchy.json"),
+                meta,
+                modules,
+                hierarchy,
+                SCOPE_ROOT,
+            )
+        )
         raw_path.unlink()
 
     warnings: list[str] = []
@@ -220,6 +247,7 @@ def _export_into(
         exporter=outcome.exporter,
         opset=outcome.opset,
         validation=validation,
+        hierarchy=hierarchy_document["statistics"],
         export_seconds=round(outcome.seconds, 3),
         warnings=warnings,
     )
@@ -257,6 +285,23 @@ def _load_model_and_tokenizer(
         # GPT-2 style tokenizers have no pad token; padding to fixed shapes reuses EOS.
         tokenizer.pad_token = tokenizer.eos_token
     return model.eval(), tokenizer
+
+
+def _module_tree(model: Any) -> list[tuple[str, str, int, bool]]:
+    """named_modules() as (path, class, own parameter count, is container), every path of a
+    shared module included. Containers (ModuleList, ModuleDict) define no forward: they never
+    run, and their children show up as `name.index` in tags."""
+    import torch
+
+    return [
+        (
+            path,
+            type(module).__name__,
+            sum(p.numel() for p in module.parameters(recurse=False)),
+            type(module).forward is torch.nn.Module.forward,
+        )
+        for path, module in model.named_modules(remove_duplicate=False)
+    ]
 
 
 def _sequence_length(requested: int | None, tokenizer: Any, config: Any) -> int:
@@ -405,6 +450,7 @@ def _write_export_metadata(
         "export_seconds": result.export_seconds,
         "timings_seconds": dict(reporter.timings),
         "validation": result.validation,
+        "hierarchy": result.hierarchy,
         "warnings": result.warnings,
     }
     (staging / "export_metadata.json").write_text(json.dumps(document, indent=2) + "\n")

@@ -19,10 +19,15 @@ import torch
 
 from modelexport.errors import ModelExportError
 
+_TORCHSCRIPT_DEFAULT_OPSET = 17
 # Parameters above this many bytes cannot live inside one protobuf (2 GB limit).
 _EXTERNAL_DATA_THRESHOLD = 1_800_000_000
 _OPERATOR_PATTERN = re.compile(r"\baten(?:::|\.)(\w+)")
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+# The attribute of TaskOutputs holding the model: exporter scopes start with it.
+SCOPE_ROOT = "model"
 
 
 class TaskOutputs(torch.nn.Module):
@@ -53,8 +58,12 @@ class TaskOutputs(torch.nn.Module):
 class ExportOutcome:
     exporter: str  # "dynamo" or "torchscript"
     opset: int
+    input_names: list[str]  # the graph's inputs: an exporter drops inputs the model ignores
     seconds: float
     dynamo_error: str | None  # why the dynamo exporter was not used, when it was not
+
+
+EXPORTERS = ("auto", "dynamo", "torchscript")
 
 
 def export_onnx(
@@ -64,75 +73,110 @@ def export_onnx(
     *,
     dynamic: bool,
     opset: int | None,
+    exporter: str = "auto",
 ) -> ExportOutcome:
-    """Export `module` on `inputs` to `output_path`; raises ModelExportError naming the operator
-    when neither exporter can convert the model."""
+    """Export `module` on `inputs` to `output_path` with the dynamo exporter, falling back to
+    TorchScript when `exporter` is "auto". Raises ModelExportError naming the operator when the
+    model cannot be converted."""
+    if exporter not in EXPORTERS:
+        raise ModelExportError(
+            f"unknown exporter '{exporter}'; choose one of: {', '.join(EXPORTERS)}"
+        )
     tensors = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    input_names = list(tensors)
-    output_names = list(module.output_names)
-    external_data = _parameter_bytes(module) > _EXTERNAL_DATA_THRESHOLD
+    dynamo_message = None
+    if exporter in ("auto", "dynamo"):
+        start = time.perf_counter()
+        try:
+            _export_dynamo(module, tensors, output_path, dynamic=dynamic, opset=opset)
+            return ExportOutcome(
+                "dynamo", *_signature_of(output_path), time.perf_counter() - start, None
+            )
+        except Exception as dynamo_error:  # any exporter failure: try the other exporter
+            dynamo_message = _one_line(dynamo_error)
+        _remove_partial(output_path)
+        if exporter == "dynamo":
+            raise ModelExportError(_describe_failure(dynamo_message, None))
     start = time.perf_counter()
     try:
-        with _quiet():
-            batch = torch.export.Dim("batch_size")
-            sequence = torch.export.Dim("sequence_length")
-            torch.onnx.export(
-                module,
-                (),
-                str(output_path),
-                kwargs=tensors,
-                input_names=input_names,
-                output_names=output_names,
-                opset_version=opset,
-                dynamo=True,
-                external_data=external_data,
-                dynamic_shapes={n: {0: batch, 1: sequence} for n in input_names}
-                if dynamic
-                else None,
-            )
-        return ExportOutcome("dynamo", _opset_of(output_path), time.perf_counter() - start, None)
-    except Exception as dynamo_error:  # any exporter failure: try the other exporter
-        dynamo_message = _one_line(dynamo_error)
-    _remove_partial(output_path)
-    start = time.perf_counter()
-    try:
-        with _quiet():
-            torch.onnx.export(
-                module,
-                tuple(tensors[n] for n in input_names),
-                str(output_path),
-                input_names=input_names,
-                output_names=output_names,
-                opset_version=opset or 17,
-                dynamo=False,
-                dynamic_axes={n: {0: "batch_size", 1: "sequence_length"} for n in input_names}
-                if dynamic
-                else None,
-            )
+        _export_torchscript(module, tensors, output_path, dynamic=dynamic, opset=opset)
     except Exception as torchscript_error:
         _remove_partial(output_path)
         raise ModelExportError(_describe_failure(dynamo_message, torchscript_error)) from None
+    # The dynamo exporter records every intermediate type; TorchScript does not, and module
+    # extraction needs the types of the values crossing module boundaries.
+    import onnx
+
+    onnx.shape_inference.infer_shapes_path(str(output_path), str(output_path))
     return ExportOutcome(
-        "torchscript", _opset_of(output_path), time.perf_counter() - start, dynamo_message
+        "torchscript", *_signature_of(output_path), time.perf_counter() - start, dynamo_message
     )
 
 
-def _describe_failure(dynamo_message: str, torchscript_error: Exception) -> str:
-    torchscript_message = _one_line(torchscript_error)
+def _export_dynamo(
+    module: TaskOutputs,
+    tensors: dict[str, torch.Tensor],
+    output_path: Path,
+    *,
+    dynamic: bool,
+    opset: int | None,
+) -> None:
+    input_names = list(tensors)
+    batch = torch.export.Dim("batch_size")
+    sequence = torch.export.Dim("sequence_length")
+    with _quiet():
+        torch.onnx.export(
+            module,
+            (),
+            str(output_path),
+            kwargs=tensors,
+            input_names=input_names,
+            output_names=list(module.output_names),
+            opset_version=opset,
+            dynamo=True,
+            external_data=_parameter_bytes(module) > _EXTERNAL_DATA_THRESHOLD,
+            dynamic_shapes={n: {0: batch, 1: sequence} for n in input_names} if dynamic else None,
+        )
+
+
+def _export_torchscript(
+    module: TaskOutputs,
+    tensors: dict[str, torch.Tensor],
+    output_path: Path,
+    *,
+    dynamic: bool,
+    opset: int | None,
+) -> None:
+    input_names = list(tensors)
+    with _quiet():
+        torch.onnx.export(
+            module,
+            tuple(tensors.values()),
+            str(output_path),
+            input_names=input_names,
+            output_names=list(module.output_names),
+            opset_version=opset or _TORCHSCRIPT_DEFAULT_OPSET,
+            dynamo=False,
+            dynamic_axes={n: {0: "batch_size", 1: "sequence_length"} for n in input_names}
+            if dynamic
+            else None,
+        )
+
+
+def _describe_failure(dynamo_message: str | None, torchscript_error: Exception | None) -> str:
+    messages = []
+    if dynamo_message is not None:
+        messages.append(f"dynamo: {dynamo_message[:300]}")
+    if torchscript_error is not None:
+        messages.append(f"torchscript: {_one_line(torchscript_error)[:300]}")
+    detail = "; ".join(messages)
     # TorchScript names the operator as users know it (aten::linalg_svd); dynamo may name an
     # internal variant (aten._linalg_svd.default) or none at all.
-    operator = _OPERATOR_PATTERN.search(torchscript_message) or _OPERATOR_PATTERN.search(
-        dynamo_message
+    operator = next(
+        (m for m in (_OPERATOR_PATTERN.search(text) for text in reversed(messages)) if m), None
     )
     if operator:
-        return (
-            f"operator aten::{operator.group(1)} cannot be exported to ONNX "
-            f"(dynamo: {dynamo_message[:300]}; torchscript: {torchscript_message[:300]})"
-        )
-    return (
-        f"ONNX export failed (dynamo: {dynamo_message[:300]}; "
-        f"torchscript: {torchscript_message[:300]})"
-    )
+        return f"operator aten::{operator.group(1)} cannot be exported to ONNX ({detail})"
+    return f"ONNX export failed ({detail})"
 
 
 def _one_line(error: Exception) -> str:
@@ -144,11 +188,14 @@ def _parameter_bytes(module: torch.nn.Module) -> int:
     return sum(p.numel() * p.element_size() for p in module.parameters())
 
 
-def _opset_of(path: Path) -> int:
+def _signature_of(path: Path) -> tuple[int, list[str]]:
+    """The default-domain opset and the graph input names of an exported file."""
     import onnx
 
     model = onnx.load(str(path), load_external_data=False)
-    return next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+    initializers = {init.name for init in model.graph.initializer}
+    opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+    return opset, [i.name for i in model.graph.input if i.name not in initializers]
 
 
 def _remove_partial(path: Path) -> None:

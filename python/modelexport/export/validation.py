@@ -48,10 +48,19 @@ def validate_against_torch(
 ) -> ValidationReport:
     import onnxruntime
 
-    session = onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    from modelexport.errors import ModelExportError
+
+    try:
+        session = onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    except Exception as error:
+        raise ModelExportError(f"ONNX Runtime cannot load the export: {error}") from None
+    graph_inputs = [i.name for i in session.get_inputs()]
     report = ValidationReport(atol=atol)
     for name, inputs in cases:
-        onnx_outputs = session.run(list(output_names), inputs)
+        try:
+            onnx_outputs = session.run(list(output_names), {n: inputs[n] for n in graph_inputs})
+        except Exception as error:
+            raise ModelExportError(f"ONNX Runtime cannot run the export: {error}") from None
         with torch.no_grad():
             torch_outputs = module(**{k: torch.from_numpy(v) for k, v in inputs.items()})
         diffs = {

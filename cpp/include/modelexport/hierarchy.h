@@ -1,0 +1,60 @@
+// Hierarchy-preserving export (HTP): projecting the PyTorch module tree onto every ONNX node,
+// and the tools built on the tags (module subgraph extraction, GraphML).
+//
+// Each node gets three standard node metadata_props: `namespace` (Model Explorer's
+// '/'-separated layer path), `modelexport.module` (dotted module path, "" for the root) and
+// `modelexport.tag` (class chain such as /BertModel/BertEncoder/BertLayer.0/BertAttention).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "modelexport/onnx_model.h"
+
+namespace modelexport {
+
+// One entry of `named_modules()`: dotted path ("" for the root), class name, the number of
+// parameters the module owns directly, and whether it is a pure container (ModuleList/
+// ModuleDict: it never runs, its children appear as `name.index` in tags).
+struct ModuleInfo {
+  std::string path;
+  std::string class_name;
+  std::int64_t own_parameters = 0;
+  bool container = false;
+};
+
+struct ProjectionOptions {
+  // Scope component of the exported wrapper's attribute holding the model: scopes are
+  // recorded relative to the wrapper, the module tree relative to the model.
+  std::string scope_root = "model";
+  // false: write no tags and drop the exporter's node metadata (--clean-onnx).
+  bool write_tags = true;
+};
+
+struct ProjectionStats {
+  std::size_t total_nodes = 0;    // including nodes of subgraphs (If/Loop bodies)
+  std::size_t direct = 0;         // the exporter recorded the node's module
+  std::size_t inherited = 0;      // module taken from consumers, producers or enclosing node
+  std::size_t root_fallback = 0;  // nothing applied: tagged with the root module
+};
+
+// Tags every node of `model` (in place) and returns the hierarchy document written as
+// model_hierarchy.json: the module tree with classes, parameter counts, own/subtree node counts
+// and the statistics. Throws std::invalid_argument when `modules` has no root entry.
+std::string project_hierarchy(OnnxModel& model, const std::vector<ModuleInfo>& modules,
+                              const ProjectionOptions& options, ProjectionStats* stats = nullptr);
+
+// The subgraph of the nodes tagged with `module_path` or a module inside it, as a standalone
+// model: inputs are the tensors entering it, outputs the tensors leaving it (consumed outside
+// or graph outputs), initializers it uses copied. Throws std::invalid_argument when no node
+// carries that module or a boundary tensor has no type information.
+OnnxModel extract_module(const OnnxModel& model, std::string_view module_path);
+
+// GraphML of the graph with one nested (compound) node per module, readable by networkx and
+// yEd-style tools.
+std::string hierarchy_graphml(const OnnxModel& model);
+
+}  // namespace modelexport
