@@ -6,7 +6,7 @@ build/modelexport-bench-projection (parse and save excluded). Prints node counts
 
     .venv/bin/python bench/bench_projection.py [--layers 24] [--exporter dynamo|torchscript]
 
-The dynamo exporter's optimized graph has ~36 nodes per BERT layer, TorchScript~62;
+The dynamo exporter's optimized graph has ~36 nodes per BERT layer, TorchScript's ~62;
 a graph of 10,000+ nodes needs --layers 300 (dynamo; the export alone takes ~9 minutes)
 or --layers 170 (torchscript).
 """
