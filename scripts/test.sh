@@ -8,6 +8,7 @@ echo "== lint"
 .venv/bin/ruff check python tests scripts bench
 .venv/bin/ruff format --check python tests scripts bench
 clang-format --dry-run -Werror cpp/include/modelexport/*.h cpp/src/*/*.cpp cpp/src/*/*.h \
+  cpp/src/*/*/*.cpp cpp/src/*/*/*.h \
   cpp/tools/*.cpp cpp/tests/*.cpp cpp/tests/*.h
 
 echo "== GoogleTest"

@@ -1,0 +1,116 @@
+// Tokenizer: loads a Hugging Face `tokenizer.json` and encodes/decodes exactly like the
+// `tokenizers` library (same ids, tokens, offsets, masks), with no Python. The pipeline has the
+// same five stages: normalizer -> pre-tokenizer -> model -> post-processor -> decoder, plus the
+// added-tokens vocabulary (special tokens are matched in the raw text before normalization).
+//
+// Supported components: normalizers BertNormalizer, Lowercase, NFD, StripAccents, Strip,
+// Sequence; pre-tokenizers BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Sequence;
+// model WordPiece; post-processors BertProcessing, TemplateProcessing; decoder WordPiece.
+// Any other component "type" is rejected when loading, naming its JSON path.
+//
+// Text is UTF-8. Invalid UTF-8 in the input is replaced by U+FFFD (one per maximal ill-formed
+// subsequence, like Python's bytes.decode("utf-8", "replace")) before encoding; offsets then
+// index that repaired text. Offsets are character (Unicode code point) indices, as Python
+// `tokenizers` returns them, so they index a Python `str` of the same text.
+//
+// Thread safety: const methods may be called concurrently; the setters may not run concurrently
+// with anything else on the same object. Copies are cheap (the loaded pipeline is shared).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace modelexport {
+
+// One encoded input (a single sequence or a pair), field for field like tokenizers' Encoding.
+struct Encoding {
+  std::vector<std::int64_t> ids;
+  std::vector<std::int64_t> type_ids;
+  std::vector<std::string> tokens;
+  // [start, end) character offsets into the input text the token came from (the first or the
+  // second sequence of a pair); (0, 0) for special and padding tokens.
+  std::vector<std::pair<std::size_t, std::size_t>> offsets;
+  std::vector<std::int64_t> special_tokens_mask;  // 1 for special and padding tokens
+  std::vector<std::int64_t> attention_mask;       // 0 for padding tokens
+  std::vector<std::int64_t> word_ids;             // pre-token index, -1 for special/padding
+  std::vector<std::int64_t> sequence_ids;         // 0 or 1, -1 for special/padding
+
+  std::size_t size() const { return ids.size(); }
+};
+
+enum class TruncationStrategy { kLongestFirst, kOnlyFirst, kOnlySecond };
+enum class Direction { kLeft, kRight };
+
+struct TruncationOptions {
+  std::size_t max_length = 512;  // including the special tokens the post-processor adds
+  TruncationStrategy strategy = TruncationStrategy::kLongestFirst;
+  std::size_t stride = 0;  // validated like tokenizers; overflowing parts are not returned
+  Direction direction = Direction::kRight;
+};
+
+struct PaddingOptions {
+  std::optional<std::size_t> length;  // fixed length; nullopt pads to the longest in the batch
+  Direction direction = Direction::kRight;
+  std::optional<std::size_t> pad_to_multiple_of;
+  std::int64_t pad_id = 0;
+  std::int64_t pad_type_id = 0;
+  std::string pad_token = "[PAD]";
+};
+
+// "longest_first" | "only_first" | "only_second"; throws std::invalid_argument otherwise.
+TruncationStrategy parse_truncation_strategy(std::string_view name);
+
+class Tokenizer {
+ public:
+  // Throws std::runtime_error when the file cannot be read, std::invalid_argument (naming the
+  // file and the JSON path) when its content is not a supported tokenizer.
+  static Tokenizer from_file(const std::string& path);
+  // `origin` names the document in error messages.
+  static Tokenizer from_json_string(std::string_view json,
+                                    const std::string& origin = "tokenizer.json");
+
+  Tokenizer(const Tokenizer& other);
+  Tokenizer& operator=(const Tokenizer& other);
+  Tokenizer(Tokenizer&&) noexcept;
+  Tokenizer& operator=(Tokenizer&&) noexcept;
+  ~Tokenizer();
+
+  // Encodes one sequence or a pair, then truncates, adds special tokens and pads as configured.
+  // Throws std::invalid_argument when truncation cannot be satisfied (as tokenizers does).
+  Encoding encode(std::string_view text, std::optional<std::string_view> pair = std::nullopt,
+                  bool add_special_tokens = true) const;
+  // Like encode() for each input; padding to the longest applies across the batch.
+  std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
+                                     bool add_special_tokens = true) const;
+  std::vector<Encoding> encode_batch(const std::vector<std::pair<std::string, std::string>>& pairs,
+                                     bool add_special_tokens = true) const;
+
+  // Ids that are unknown (or negative) are skipped, as tokenizers does.
+  std::string decode(const std::vector<std::int64_t>& ids, bool skip_special_tokens = true) const;
+
+  // Truncation and padding start as tokenizer.json's "truncation" and "padding" sections say.
+  // set_truncation throws std::invalid_argument when stride does not fit in max_length.
+  void set_truncation(std::optional<TruncationOptions> options);
+  void set_padding(std::optional<PaddingOptions> options);
+  const std::optional<TruncationOptions>& truncation() const;
+  const std::optional<PaddingOptions>& padding() const;
+
+  std::optional<std::int64_t> token_to_id(std::string_view token) const;
+  std::optional<std::string> id_to_token(std::int64_t id) const;
+  std::size_t vocab_size(bool with_added_tokens = true) const;
+  // Special tokens the post-processor adds to a single sequence or a pair.
+  std::size_t num_special_tokens_to_add(bool is_pair) const;
+
+ private:
+  struct Impl;
+  explicit Tokenizer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace modelexport

@@ -1,0 +1,119 @@
+// EncodingData operations, mirroring tokenizers' tokenizer/encoding.rs (truncate, merge_with,
+// pad, get_sequence_ids). Overflowing parts are not kept.
+#include "text/encoding_data.h"
+
+#include <iterator>
+
+namespace modelexport::text {
+namespace {
+
+template <typename T>
+void keep_range(std::vector<T>& v, std::size_t start, std::size_t stop) {
+  v.erase(v.begin() + static_cast<std::ptrdiff_t>(stop), v.end());
+  v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(start));
+}
+
+template <typename T>
+void append(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+template <typename T>
+void pad_vector(std::vector<T>& v, std::size_t count, const T& value, Direction direction) {
+  v.insert(direction == Direction::kLeft ? v.begin() : v.end(), count, value);
+}
+
+}  // namespace
+
+void EncodingData::push(std::uint32_t id, std::string token, Offsets offset,
+                        std::optional<std::uint32_t> word, std::uint32_t type_id,
+                        std::uint32_t special) {
+  ids.push_back(id);
+  tokens.push_back(std::move(token));
+  offsets.push_back(offset);
+  words.push_back(word);
+  type_ids.push_back(type_id);
+  special_tokens_mask.push_back(special);
+  attention_mask.push_back(1);
+}
+
+void EncodingData::truncate(std::size_t max_length, Direction direction) {
+  const std::size_t length = size();
+  if (max_length >= length) return;
+  if (max_length == 0) {
+    *this = EncodingData();
+    return;
+  }
+  // tokenizers drops the sequence ranges whenever it actually truncates.
+  sequence_ranges.clear();
+  const std::size_t start = direction == Direction::kRight ? 0 : length - max_length;
+  const std::size_t stop = start + max_length;
+  keep_range(ids, start, stop);
+  keep_range(type_ids, start, stop);
+  keep_range(tokens, start, stop);
+  keep_range(words, start, stop);
+  keep_range(offsets, start, stop);
+  keep_range(special_tokens_mask, start, stop);
+  keep_range(attention_mask, start, stop);
+}
+
+void EncodingData::merge_with(EncodingData other, bool growing_offsets) {
+  const std::size_t original_length = size();
+  for (const auto& [sequence_id, range] : other.sequence_ranges) {
+    sequence_ranges[sequence_id] = {original_length + range.first, original_length + range.second};
+  }
+  const std::size_t starting_offset =
+      growing_offsets && !offsets.empty() ? offsets.back().second : 0;
+  append(ids, other.ids);
+  append(type_ids, other.type_ids);
+  append(tokens, other.tokens);
+  append(words, other.words);
+  for (const Offsets& o : other.offsets) {
+    offsets.push_back({o.first + starting_offset, o.second + starting_offset});
+  }
+  append(special_tokens_mask, other.special_tokens_mask);
+  append(attention_mask, other.attention_mask);
+}
+
+void EncodingData::pad(std::size_t target_length, std::uint32_t pad_id, std::uint32_t pad_type_id,
+                       const std::string& pad_token, Direction direction) {
+  if (size() >= target_length) return;
+  const std::size_t count = target_length - size();
+  pad_vector(ids, count, pad_id, direction);
+  pad_vector(type_ids, count, pad_type_id, direction);
+  pad_vector(tokens, count, pad_token, direction);
+  pad_vector(words, count, std::optional<std::uint32_t>(), direction);
+  pad_vector(attention_mask, count, std::uint32_t{0}, direction);
+  pad_vector(special_tokens_mask, count, std::uint32_t{1}, direction);
+  pad_vector(offsets, count, Offsets{0, 0}, direction);
+  if (direction == Direction::kLeft) {
+    for (auto& [sequence_id, range] : sequence_ranges)
+      range = {range.first + count, range.second + count};
+  }
+}
+
+Encoding EncodingData::to_public() const {
+  Encoding out;
+  const std::size_t n = size();
+  out.ids.assign(ids.begin(), ids.end());
+  out.type_ids.assign(type_ids.begin(), type_ids.end());
+  out.tokens = tokens;
+  out.offsets.assign(offsets.begin(), offsets.end());
+  out.special_tokens_mask.assign(special_tokens_mask.begin(), special_tokens_mask.end());
+  out.attention_mask.assign(attention_mask.begin(), attention_mask.end());
+  out.word_ids.reserve(n);
+  for (const auto& w : words) out.word_ids.push_back(w ? static_cast<std::int64_t>(*w) : -1);
+  // tokenizers' get_sequence_ids: without ranges everything is sequence 0.
+  out.sequence_ids.assign(n, -1);
+  const std::size_t n_sequences = sequence_ranges.empty() ? 1 : sequence_ranges.size();
+  for (std::size_t seq = 0; seq < n_sequences; ++seq) {
+    auto it = sequence_ranges.find(seq);
+    const Offsets range = it == sequence_ranges.end() ? Offsets{0, n} : it->second;
+    for (std::size_t i = range.first; i < range.second && i < n; ++i) {
+      out.sequence_ids[i] = static_cast<std::int64_t>(seq);
+    }
+  }
+  return out;
+}
+
+}  // namespace modelexport::text

@@ -1,0 +1,29 @@
+// Model registry: "type" -> from_json factory. tokenizers accepts a WordPiece model without
+// "type" (older files); so do we.
+#include <map>
+#include <string>
+
+#include "text/models/model.h"
+#include "text/models/wordpiece.h"
+
+namespace modelexport::text {
+
+std::unique_ptr<Model> model_from_json(const JsonRef& json) {
+  using Factory = std::unique_ptr<Model> (*)(const JsonRef&);
+  static const std::map<std::string, Factory, std::less<>> kRegistry = {
+      {"WordPiece", &WordPiece::from_json},
+  };
+  std::string type;
+  if (json.find("type")) {
+    type = json.type_tag();
+  } else if (json.find("continuing_subword_prefix") && json.find("max_input_chars_per_word")) {
+    type = "WordPiece";
+  } else {
+    json.fail("missing member 'type'");
+  }
+  auto it = kRegistry.find(type);
+  if (it == kRegistry.end()) json.at("type").fail("unknown model '" + type + "'");
+  return it->second(json);
+}
+
+}  // namespace modelexport::text

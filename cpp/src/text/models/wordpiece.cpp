@@ -1,0 +1,116 @@
+// WordPiece model, as tokenizers' models/wordpiece/mod.rs.
+#include "text/models/wordpiece.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace modelexport::text {
+
+WordPiece::WordPiece(const std::vector<std::pair<std::string, std::uint32_t>>& vocab,
+                     std::string unk_token, std::string continuing_subword_prefix,
+                     std::size_t max_input_chars_per_word)
+    : unk_token_(std::move(unk_token)),
+      prefix_(std::move(continuing_subword_prefix)),
+      max_input_chars_per_word_(max_input_chars_per_word) {
+  vocab_r_.reserve(vocab.size());
+  for (const auto& [token, id] : vocab) vocab_r_[id] = token;  // the last token of an id wins
+  vocab_.reserve(vocab.size());
+  for (const auto& [token, id] : vocab) {
+    longest_token_ = std::max(longest_token_, token.size());
+    const std::string& stored = vocab_r_[id];
+    if (stored == token) {
+      vocab_[stored] = id;
+    } else {
+      shadowed_.push_back(std::make_unique<std::string>(token));
+      vocab_[*shadowed_.back()] = id;
+    }
+  }
+}
+
+std::unique_ptr<Model> WordPiece::from_json(const JsonRef& json) {
+  const JsonRef vocab_json = json.at("vocab");
+  if (!vocab_json.json().is_object()) vocab_json.fail("expected an object {token: id}");
+  std::vector<std::pair<std::string, std::uint32_t>> vocab;
+  vocab.reserve(vocab_json.json().size());
+  for (auto it = vocab_json.json().begin(); it != vocab_json.json().end(); ++it) {
+    const nlohmann::json& id = it.value();
+    const bool valid = id.is_number_integer() &&
+                       (id.is_number_unsigned() || id.get<std::int64_t>() >= 0) &&
+                       id.get<std::uint64_t>() <= 0xFFFFFFFFu;
+    if (!valid) {
+      // Tokens are data, not member names: always quoted.
+      vocab_json.view(id, vocab_json.path() + "[" + nlohmann::json(it.key()).dump() + "]")
+          .fail("expected a token id (0..2^32-1)");
+    }
+    vocab.emplace_back(it.key(), id.get<std::uint32_t>());
+  }
+  return std::make_unique<WordPiece>(vocab, json.string_or("unk_token", "[UNK]"),
+                                     json.string_or("continuing_subword_prefix", "##"),
+                                     json.uint_or("max_input_chars_per_word", 100));
+}
+
+void WordPiece::push_unknown(std::string_view piece, std::vector<Token>& out) const {
+  auto it = vocab_.find(unk_token_);
+  if (it == vocab_.end()) {
+    throw std::invalid_argument("WordPiece error: Missing [UNK] token from the vocabulary");
+  }
+  out.push_back(Token{it->second, unk_token_, {0, piece.size()}});
+}
+
+void WordPiece::tokenize(std::string_view piece, std::vector<Token>& out) const {
+  std::size_t chars = 0;
+  for (std::size_t pos = 0; pos < piece.size(); ++chars) {
+    pos += utf8_length(static_cast<unsigned char>(piece[pos]));
+  }
+  if (chars > max_input_chars_per_word_) return push_unknown(piece, out);
+
+  const std::size_t first = out.size();
+  std::string candidate;
+  std::size_t start = 0;
+  while (start < piece.size()) {
+    std::size_t end = piece.size();
+    bool found = false;
+    while (start < end) {
+      const std::size_t prefix = start > 0 ? prefix_.size() : 0;
+      if (prefix + (end - start) > longest_token_) {
+        // Too long for any vocabulary entry: shrink without looking it up.
+        do {
+          --end;
+        } while (end > start && (static_cast<unsigned char>(piece[end]) & 0xC0) == 0x80);
+        continue;
+      }
+      candidate.clear();
+      if (start > 0) candidate = prefix_;
+      candidate.append(piece.substr(start, end - start));
+      auto it = vocab_.find(candidate);
+      if (it != vocab_.end()) {
+        out.push_back(Token{it->second, candidate, {start, end}});
+        found = true;
+        break;
+      }
+      // Drop the last character of the candidate.
+      do {
+        --end;
+      } while (end > start && (static_cast<unsigned char>(piece[end]) & 0xC0) == 0x80);
+    }
+    if (!found) {
+      out.resize(first);
+      return push_unknown(piece, out);
+    }
+    start = end;
+  }
+}
+
+std::optional<std::uint32_t> WordPiece::token_to_id(std::string_view token) const {
+  auto it = vocab_.find(token);
+  if (it == vocab_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string_view> WordPiece::id_to_token(std::uint32_t id) const {
+  auto it = vocab_r_.find(id);
+  if (it == vocab_r_.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+}  // namespace modelexport::text

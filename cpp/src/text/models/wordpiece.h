@@ -1,0 +1,39 @@
+// WordPiece model: greedy longest-match-first over the vocabulary; continuation pieces carry a
+// prefix ("##"); a word with no full segmentation, or longer than max_input_chars_per_word
+// characters, becomes the unknown token.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "text/models/model.h"
+
+namespace modelexport::text {
+
+class WordPiece : public Model {
+ public:
+  WordPiece(const std::vector<std::pair<std::string, std::uint32_t>>& vocab, std::string unk_token,
+            std::string continuing_subword_prefix, std::size_t max_input_chars_per_word);
+  WordPiece(const WordPiece&) = delete;  // the lookup table points into the reverse vocabulary
+  WordPiece& operator=(const WordPiece&) = delete;
+
+  static std::unique_ptr<Model> from_json(const JsonRef& json);
+
+  void tokenize(std::string_view piece, std::vector<Token>& out) const override;
+  std::optional<std::uint32_t> token_to_id(std::string_view token) const override;
+  std::optional<std::string_view> id_to_token(std::uint32_t id) const override;
+  std::size_t vocab_size() const override { return vocab_.size(); }
+
+ private:
+  void push_unknown(std::string_view piece, std::vector<Token>& out) const;
+
+  std::unordered_map<std::uint32_t, std::string> vocab_r_;
+  std::unordered_map<std::string_view, std::uint32_t> vocab_;  // views into vocab_r_ / strings_
+  std::vector<std::unique_ptr<std::string>> shadowed_;         // keys whose id is reused
+  std::string unk_token_;
+  std::string prefix_;
+  std::size_t max_input_chars_per_word_;
+  std::size_t longest_token_ = 0;  // bytes; longer candidates cannot match (skipped)
+};
+
+}  // namespace modelexport::text

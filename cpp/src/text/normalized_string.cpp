@@ -1,0 +1,245 @@
+// NormalizedString: alignment-preserving edits, offset conversion, slicing and splitting,
+// mirroring tokenizers' tokenizer/normalizer.rs.
+#include "text/normalized_string.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "text/unicode.h"
+
+namespace modelexport::text {
+
+NormalizedString::NormalizedString(std::string original)
+    : original_(std::move(original)), normalized_(original_) {
+  alignments_.reserve(original_.size());
+  for (std::size_t pos = 0; pos < original_.size();) {
+    const std::size_t n = utf8_length(static_cast<unsigned char>(original_[pos]));
+    for (std::size_t i = 0; i < n; ++i) alignments_.push_back({pos, pos + n});
+    pos += n;
+  }
+}
+
+std::optional<Offsets> NormalizedString::normalized_to_original(std::size_t start,
+                                                                std::size_t end) const {
+  if (start == end) return Offsets{start, end};
+  if (start > end || end > alignments_.size()) return std::nullopt;
+  return Offsets{alignments_[start].first, alignments_[end - 1].second};
+}
+
+std::optional<Offsets> NormalizedString::original_to_normalized(std::size_t start,
+                                                                std::size_t end) const {
+  if (start == end) return Offsets{start, end};
+  if (start > end) return std::nullopt;
+  std::optional<std::size_t> first;
+  std::optional<std::size_t> last;
+  for (std::size_t i = 0; i < alignments_.size() && end >= alignments_[i].second; ++i) {
+    const Offsets& a = alignments_[i];
+    // Zero-width alignments (characters inserted at the very start) never start a range.
+    if (!first && start <= a.first && a.first != a.second) first = i;
+    last = i + 1;
+  }
+  if (first && last) return Offsets{*first, *last};
+  if (first) return Offsets{*first, *first};
+  if (last) return Offsets{*last, *last};
+  return std::nullopt;
+}
+
+void NormalizedString::transform(const std::vector<CharChange>& dest, std::size_t initial_offset) {
+  // tokenizers transforms Range::Original(..), i.e. the normalized range the whole original
+  // maps to (usually all of it).
+  auto range = original_to_normalized(0, original_.size());
+  if (!range) return;
+  transform_range(range->first, range->second, dest, initial_offset);
+}
+
+void NormalizedString::transform_range(std::size_t n_start, std::size_t n_end,
+                                       const std::vector<CharChange>& dest,
+                                       std::size_t initial_offset) {
+  // Walks the replaced characters while emitting `dest`, so that each new character takes the
+  // alignment of the character it replaces (or, when inserted, of the byte before it).
+  std::size_t replaced_pos = n_start;
+  auto next_replaced_size = [&]() -> std::size_t {
+    if (replaced_pos >= n_end) return 0;
+    const std::size_t n = utf8_length(static_cast<unsigned char>(normalized_[replaced_pos]));
+    replaced_pos += n;
+    return n;
+  };
+  std::size_t initial_removed = 0;
+  for (std::size_t i = 0; i < initial_offset; ++i) initial_removed += next_replaced_size();
+
+  std::size_t offset = initial_removed + n_start;
+  std::string text;
+  text.reserve(n_end - n_start + dest.size());
+  std::vector<Offsets> alignments;
+  alignments.reserve(n_end - n_start + dest.size());
+  for (const CharChange& ch : dest) {
+    Offsets align;
+    if (ch.change > 0) {
+      align = offset < 1 ? Offsets{0, 0} : alignments_.at(offset - 1);
+    } else {
+      align = alignments_.at(offset);
+    }
+    std::size_t consumed = ch.change > 0 ? 0 : next_replaced_size();
+    for (long r = 0; r < -ch.change; ++r) consumed += next_replaced_size();
+    offset += consumed;
+    const std::size_t before = text.size();
+    append_utf8(text, ch.c);
+    alignments.insert(alignments.end(), text.size() - before, align);
+  }
+
+  alignments_.erase(alignments_.begin() + static_cast<std::ptrdiff_t>(n_start),
+                    alignments_.begin() + static_cast<std::ptrdiff_t>(n_end));
+  alignments_.insert(alignments_.begin() + static_cast<std::ptrdiff_t>(n_start), alignments.begin(),
+                     alignments.end());
+  normalized_.replace(n_start, n_end - n_start, text);
+}
+
+void NormalizedString::lowercase() {
+  std::vector<CharChange> dest;
+  dest.reserve(normalized_.size());
+  char32_t lowered[3];
+  for (std::size_t pos = 0; pos < normalized_.size();) {
+    const std::size_t n = unicode::to_lowercase(decode_utf8(normalized_, pos), lowered);
+    for (std::size_t i = 0; i < n; ++i) dest.push_back({lowered[i], i > 0 ? 1 : 0});
+  }
+  transform(dest, 0);
+}
+
+void NormalizedString::nfd() {
+  // unicode-normalization-alignments: each decomposition's first character replaces the
+  // original (change 0), the others are inserted (+1); marks are then stably sorted by combining
+  // class between starters, and the changes travel with the characters they belong to.
+  struct Item {
+    std::uint8_t ccc;
+    CharChange ch;
+  };
+  std::vector<Item> buffer;
+  buffer.reserve(normalized_.size() + 8);
+  std::size_t pending = 0;
+  auto sort_pending = [&]() {
+    std::stable_sort(buffer.begin() + static_cast<std::ptrdiff_t>(pending), buffer.end(),
+                     [](const Item& a, const Item& b) { return a.ccc < b.ccc; });
+    pending = buffer.size();
+  };
+  char32_t parts[4];
+  for (std::size_t pos = 0; pos < normalized_.size();) {
+    const std::size_t n = unicode::decompose(decode_utf8(normalized_, pos), parts);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint8_t ccc = unicode::combining_class(parts[i]);
+      if (ccc == 0) sort_pending();
+      buffer.push_back({ccc, {parts[i], i > 0 ? 1 : 0}});
+    }
+  }
+  sort_pending();
+  std::vector<CharChange> dest;
+  dest.reserve(buffer.size());
+  for (const Item& item : buffer) dest.push_back(item.ch);
+  transform(dest, 0);
+}
+
+void NormalizedString::strip(bool left, bool right) {
+  std::vector<char32_t> chars;
+  for (std::size_t pos = 0; pos < normalized_.size();)
+    chars.push_back(decode_utf8(normalized_, pos));
+  std::size_t leading = 0;
+  if (left) {
+    while (leading < chars.size() && unicode::is_whitespace(chars[leading])) ++leading;
+  }
+  std::size_t trailing = 0;
+  if (right) {
+    while (trailing < chars.size() && unicode::is_whitespace(chars[chars.size() - 1 - trailing])) {
+      ++trailing;
+    }
+  }
+  if (leading == 0 && trailing == 0) return;
+  std::vector<CharChange> dest;
+  const std::size_t count = chars.size();
+  // tokenizers compares the character index with the *byte* length here; kept for parity (it
+  // only affects the bookkeeping of characters that are dropped anyway).
+  const long marker = static_cast<long>(normalized_.size()) - static_cast<long>(trailing) - 1;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i < leading || i + trailing >= count) continue;
+    const long change = static_cast<long>(i) == marker ? -static_cast<long>(trailing) : 0;
+    dest.push_back({chars[i], change});
+  }
+  transform(dest, leading);
+}
+
+NormalizedString NormalizedString::slice(std::size_t start, std::size_t end) const {
+  auto original_range = normalized_to_original(start, end);
+  if (!original_range || end > normalized_.size()) {
+    throw std::logic_error("NormalizedString: slice out of range");
+  }
+  NormalizedString out;
+  const auto [o_start, o_end] = *original_range;
+  if (o_start <= o_end && o_end <= original_.size()) {
+    out.original_ = original_.substr(o_start, o_end - o_start);
+  }
+  out.normalized_ = normalized_.substr(start, end - start);
+  out.alignments_.reserve(end - start);
+  for (std::size_t i = start; i < end; ++i) {
+    out.alignments_.push_back({alignments_[i].first - o_start, alignments_[i].second - o_start});
+  }
+  out.shift_ = shift_ + o_start;
+  return out;
+}
+
+std::vector<NormalizedString> NormalizedString::split_matches(
+    std::vector<std::pair<Offsets, bool>> matches, SplitBehavior behavior) const {
+  // (range, remove) after applying the behavior, as in tokenizers' NormalizedString::split.
+  std::vector<std::pair<Offsets, bool>> splits;
+  splits.reserve(matches.size());
+  switch (behavior) {
+    case SplitBehavior::kIsolated:
+      for (auto& [range, is_match] : matches) splits.push_back({range, false});
+      break;
+    case SplitBehavior::kRemoved:
+      splits = std::move(matches);
+      break;
+    case SplitBehavior::kContiguous: {
+      bool previous = false;
+      for (auto& [range, is_match] : matches) {
+        if (is_match == previous && !splits.empty()) {
+          splits.back().first.second = range.second;
+        } else {
+          splits.push_back({range, false});
+        }
+        previous = is_match;
+      }
+      break;
+    }
+    case SplitBehavior::kMergedWithPrevious: {
+      bool previous = false;
+      for (auto& [range, is_match] : matches) {
+        if (is_match && !previous && !splits.empty()) {
+          splits.back().first.second = range.second;
+        } else {
+          splits.push_back({range, false});
+        }
+        previous = is_match;
+      }
+      break;
+    }
+    case SplitBehavior::kMergedWithNext: {
+      bool previous = false;
+      for (auto it = matches.rbegin(); it != matches.rend(); ++it) {
+        if (it->second && !previous && !splits.empty()) {
+          splits.back().first.first = it->first.first;
+        } else {
+          splits.push_back({it->first, false});
+        }
+        previous = it->second;
+      }
+      std::reverse(splits.begin(), splits.end());
+      break;
+    }
+  }
+  std::vector<NormalizedString> out;
+  out.reserve(splits.size());
+  for (const auto& [range, remove] : splits) {
+    if (!remove) out.push_back(slice(range.first, range.second));
+  }
+  return out;
+}
+
+}  // namespace modelexport::text

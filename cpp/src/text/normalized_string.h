@@ -1,0 +1,150 @@
+// NormalizedString: a string being normalized that keeps, for every byte of the normalized text,
+// the byte range of the original text it came from. This is what lets token offsets point into
+// the caller's input after lowercasing, accent stripping, removal of control characters, etc.
+// The semantics mirror tokenizers' `tokenizer/normalizer.rs` step for step (including how
+// alignments of inserted and reordered characters are assigned), because offsets must match.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "text/utf8.h"
+
+namespace modelexport::text {
+
+using Offsets = std::pair<std::size_t, std::size_t>;
+
+// What a split does with the delimiters it finds (tokenizers' SplitDelimiterBehavior).
+enum class SplitBehavior { kRemoved, kIsolated, kMergedWithPrevious, kMergedWithNext, kContiguous };
+
+// One character of a transformation: the new character and its change relative to the current
+// normalized text: 0 replaces the next character, +1 inserts a new one, -N replaces the next
+// character and removes the N characters after it.
+struct CharChange {
+  char32_t c;
+  long change;
+};
+
+class NormalizedString {
+ public:
+  NormalizedString() = default;
+  // `original` must be valid UTF-8.
+  explicit NormalizedString(std::string original);
+
+  const std::string& get() const { return normalized_; }
+  const std::string& original() const { return original_; }
+  bool empty() const { return normalized_.empty(); }
+  // Byte range of this (possibly sliced) string inside the text it was first built from.
+  Offsets offsets_original() const { return {shift_, shift_ + original_.size()}; }
+  // Per normalized byte: the original byte range (relative to original()).
+  const std::vector<Offsets>& alignments() const { return alignments_; }
+
+  // Original byte range (relative to original()) of the normalized byte range [start, end);
+  // nullopt when out of range. Empty ranges map to themselves.
+  std::optional<Offsets> normalized_to_original(std::size_t start, std::size_t end) const;
+  // Normalized byte range of the original byte range [start, end) (tokenizers'
+  // convert_offsets(Range::Original)).
+  std::optional<Offsets> original_to_normalized(std::size_t start, std::size_t end) const;
+
+  // Replaces the whole normalized text by `dest`; `initial_offset` characters at the start are
+  // removed before the first one of `dest`.
+  void transform(const std::vector<CharChange>& dest, std::size_t initial_offset);
+
+  // Keeps the characters for which keep(c) is true.
+  template <typename Keep>
+  void filter(Keep keep);
+  // Replaces every character c by map(c).
+  template <typename Map>
+  void map(Map map);
+
+  void lowercase();
+  void nfd();
+  void strip(bool left, bool right);
+
+  // The part of this string covering normalized bytes [start, end) (char boundaries).
+  NormalizedString slice(std::size_t start, std::size_t end) const;
+
+  // Splits on each character for which is_delimiter(c) is true; empty parts are dropped.
+  template <typename Pred>
+  std::vector<NormalizedString> split(Pred is_delimiter, SplitBehavior behavior) const;
+
+  // Splits on precomputed matches: (byte range, is_match) covering the whole text in order.
+  std::vector<NormalizedString> split_matches(std::vector<std::pair<Offsets, bool>> matches,
+                                              SplitBehavior behavior) const;
+
+ private:
+  void transform_range(std::size_t n_start, std::size_t n_end, const std::vector<CharChange>& dest,
+                       std::size_t initial_offset);
+
+  std::string original_;
+  std::string normalized_;
+  std::vector<Offsets> alignments_;
+  std::size_t shift_ = 0;
+};
+
+template <typename Keep>
+void NormalizedString::filter(Keep keep) {
+  std::vector<CharChange> dest;
+  dest.reserve(normalized_.size());
+  long removed = 0;
+  std::size_t removed_start = 0;
+  bool have_last = false;
+  char32_t last = 0;
+  for (std::size_t pos = 0; pos < normalized_.size();) {
+    const char32_t c = decode_utf8(normalized_, pos);
+    if (keep(c)) {
+      if (have_last) {
+        dest.push_back({last, -removed});
+      } else {
+        removed_start = static_cast<std::size_t>(removed);
+      }
+      have_last = true;
+      last = c;
+      removed = 0;
+    } else {
+      ++removed;
+    }
+  }
+  if (have_last) dest.push_back({last, -removed});
+  transform(dest, removed_start);
+}
+
+template <typename Map>
+void NormalizedString::map(Map map) {
+  std::vector<CharChange> dest;
+  dest.reserve(normalized_.size());
+  for (std::size_t pos = 0; pos < normalized_.size();) {
+    dest.push_back({map(decode_utf8(normalized_, pos)), 0});
+  }
+  transform(dest, 0);
+}
+
+template <typename Pred>
+std::vector<NormalizedString> NormalizedString::split(Pred is_delimiter,
+                                                      SplitBehavior behavior) const {
+  // tokenizers' Pattern for Fn(char) -> bool: every matching character is its own match.
+  std::vector<std::pair<Offsets, bool>> matches;
+  if (normalized_.empty()) {
+    matches.push_back({{0, 0}, false});
+  } else {
+    std::size_t last_offset = 0;
+    std::size_t pos = 0;
+    while (pos < normalized_.size()) {
+      const std::size_t start = pos;
+      const char32_t c = decode_utf8(normalized_, pos);
+      if (is_delimiter(c)) {
+        if (last_offset < start) matches.push_back({{last_offset, start}, false});
+        matches.push_back({{start, pos}, true});
+        last_offset = pos;
+      }
+    }
+    if (pos > last_offset) matches.push_back({{last_offset, pos}, false});
+  }
+  return split_matches(std::move(matches), behavior);
+}
+
+}  // namespace modelexport::text

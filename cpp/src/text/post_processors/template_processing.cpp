@@ -1,0 +1,174 @@
+// TemplateProcessing, as tokenizers' processors/template.rs. Templates are read in the
+// serialized form ([{"SpecialToken": {"id", "type_id"}}, {"Sequence": {"id", "type_id"}}]) or
+// the Python constructor's string form ("[CLS] $A [SEP]", "$B:1", ...).
+#include "text/post_processors/template_processing.h"
+
+#include <charconv>
+
+namespace modelexport::text {
+namespace {
+
+using Piece = TemplateProcessing::Piece;
+
+std::optional<std::uint32_t> parse_u32(std::string_view s) {
+  std::uint32_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// "$A", "$B:1", "$1", "[CLS]:0" (tokenizers' Piece::try_from(String)).
+std::optional<Piece> piece_from_string(std::string_view s) {
+  std::string_view id = s;
+  std::optional<std::uint32_t> type_id;
+  if (auto colon = s.find(':'); colon != std::string_view::npos) {
+    if (s.find(':', colon + 1) != std::string_view::npos) return std::nullopt;
+    id = s.substr(0, colon);
+    type_id = parse_u32(s.substr(colon + 1));
+    if (!type_id) return std::nullopt;
+  }
+  Piece piece;
+  if (!id.empty() && id[0] == '$') {
+    piece.is_sequence = true;
+    std::string_view rest = id.substr(1);
+    if (rest.empty() || rest == "A" || rest == "a") {
+      piece.sequence = 0;
+    } else if (rest == "B" || rest == "b") {
+      piece.sequence = 1;
+    } else if (auto n = parse_u32(rest)) {
+      piece.type_id = *n;
+    } else {
+      return std::nullopt;
+    }
+  } else {
+    piece.special = std::string(id);
+  }
+  if (type_id) piece.type_id = *type_id;
+  return piece;
+}
+
+Piece piece_from_json(const JsonRef& json) {
+  if (json.json().is_string()) {
+    auto piece = piece_from_string(json.as_string());
+    if (!piece) json.fail("cannot build a template piece from \"" + json.as_string() + "\"");
+    return *piece;
+  }
+  Piece piece;
+  if (auto seq = json.find("Sequence")) {
+    piece.is_sequence = true;
+    const JsonRef id = seq->at("id");
+    const std::string name = id.as_string();
+    if (name == "A") {
+      piece.sequence = 0;
+    } else if (name == "B") {
+      piece.sequence = 1;
+    } else {
+      id.fail("expected \"A\" or \"B\", got \"" + name + "\"");
+    }
+    piece.type_id = seq->at("type_id").as_uint32();
+  } else if (auto special = json.find("SpecialToken")) {
+    piece.special = special->at("id").as_string();
+    piece.type_id = special->at("type_id").as_uint32();
+  } else {
+    json.fail("expected {\"Sequence\": ...} or {\"SpecialToken\": ...}");
+  }
+  return piece;
+}
+
+std::vector<Piece> template_from_json(const JsonRef& json) {
+  std::vector<Piece> pieces;
+  if (json.json().is_string()) {
+    const std::string text = json.as_string();
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t space = text.find(' ', start);
+      const std::string part = text.substr(start, space - start);
+      auto piece = piece_from_string(part);
+      if (!piece) json.fail("cannot build a template piece from \"" + part + "\"");
+      pieces.push_back(*piece);
+      if (space == std::string::npos) break;
+      start = space + 1;
+    }
+    return pieces;
+  }
+  for (const JsonRef& item : json.elements()) pieces.push_back(piece_from_json(item));
+  return pieces;
+}
+
+}  // namespace
+
+TemplateProcessing::TemplateProcessing(std::vector<Piece> single, std::vector<Piece> pair,
+                                       std::map<std::string, SpecialToken> special_tokens)
+    : single_(std::move(single)),
+      pair_(std::move(pair)),
+      special_tokens_(std::move(special_tokens)) {
+  added_single_ = count_added(single_);
+  added_pair_ = count_added(pair_);
+}
+
+std::size_t TemplateProcessing::count_added(const std::vector<Piece>& pieces) const {
+  std::size_t n = 0;
+  for (const Piece& p : pieces) {
+    if (p.is_sequence) continue;
+    auto it = special_tokens_.find(p.special);
+    if (it != special_tokens_.end()) n += it->second.ids.size();
+  }
+  return n;
+}
+
+std::unique_ptr<PostProcessor> TemplateProcessing::from_json(const JsonRef& json) {
+  std::map<std::string, SpecialToken> special_tokens;
+  if (auto specials = json.find("special_tokens")) {
+    for (const auto& [key, value] : specials->members()) {
+      SpecialToken token;
+      for (const JsonRef& id : value.at("ids").elements()) token.ids.push_back(id.as_uint32());
+      for (const JsonRef& t : value.at("tokens").elements()) token.tokens.push_back(t.as_string());
+      if (token.ids.size() != token.tokens.size()) {
+        value.fail("ids and tokens must be of the same length");
+      }
+      special_tokens[key] = std::move(token);
+    }
+  }
+  std::vector<Piece> single;
+  std::vector<Piece> pair;
+  JsonRef single_json = json.at("single");
+  JsonRef pair_json = json.at("pair");
+  single = template_from_json(single_json);
+  pair = template_from_json(pair_json);
+  // tokenizers would panic while encoding; refuse the file instead.
+  for (const auto* which : {&single_json, &pair_json}) {
+    const auto& pieces = which == &single_json ? single : pair;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      if (!pieces[i].is_sequence && !special_tokens.count(pieces[i].special)) {
+        which->at(i).fail("special token '" + pieces[i].special + "' is not in special_tokens");
+      }
+    }
+  }
+  return std::make_unique<TemplateProcessing>(std::move(single), std::move(pair),
+                                              std::move(special_tokens));
+}
+
+std::vector<EncodingData> TemplateProcessing::process_encodings(std::vector<EncodingData> encodings,
+                                                                bool add_special_tokens) const {
+  const std::vector<Piece>& pieces = encodings.size() == 2 ? pair_ : single_;
+  std::vector<EncodingData> out;
+  for (const Piece& piece : pieces) {
+    if (piece.is_sequence) {
+      if (piece.sequence >= encodings.size()) continue;
+      EncodingData& e = encodings[piece.sequence];
+      e.set_type_ids(piece.type_id);
+      e.set_sequence_id(piece.sequence);
+      out.push_back(e);
+    } else if (add_special_tokens) {
+      const SpecialToken& token = special_tokens_.at(piece.special);
+      EncodingData e;
+      for (std::size_t i = 0; i < token.ids.size(); ++i) {
+        e.push(token.ids[i], token.tokens[i], {0, 0}, std::nullopt, piece.type_id, 1);
+      }
+      out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+}  // namespace modelexport::text
