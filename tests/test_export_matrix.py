@@ -94,3 +94,39 @@ def test_every_package_loads_in_optimum_with_equal_outputs(export_cache, report_
         row = report_rows.setdefault(f"{name}/{mode}", {})
         row["optimum_class"] = optimum_report.model_class
         row["optimum_max_abs_diff"] = max(optimum_report.max_abs_diff.values())
+
+
+def test_gpt2_without_pad_token_classifies_the_last_real_token(tmp_path):
+    """Regression: a GPT-2 classifier whose config has no pad_token_id (as on the Hub) must,
+    when padded to the fixed length, read the logits of the last real token, not of padding."""
+    import shutil
+
+    import onnxruntime
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from modelexport.export.exporter import export_with_config
+
+    source = tmp_path / "gpt2"
+    shutil.copytree(fixture_path("gpt2-text-classification"), source)
+    config = json.loads((source / "config.json").read_text())
+    config.pop("pad_token_id", None)
+    (source / "config.json").write_text(json.dumps(config))
+    tokenizer_config = json.loads((source / "tokenizer_config.json").read_text())
+    tokenizer_config.pop("pad_token", None)
+    (source / "tokenizer_config.json").write_text(json.dumps(tokenizer_config))
+    assert AutoTokenizer.from_pretrained(source).pad_token is None
+
+    report = export_with_config(source, tmp_path / "out")
+    text = "A short sentence."
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    unpadded = tokenizer(text, return_tensors="pt")
+    model = AutoModelForSequenceClassification.from_pretrained(source).eval()
+    with torch.no_grad():
+        expected = model(**unpadded).logits.numpy()
+    tokenizer.pad_token = tokenizer.eos_token
+    padded = tokenizer(text, padding="max_length", max_length=128, return_tensors="np")
+    session = onnxruntime.InferenceSession(str(report.output_dir / "model.onnx"))
+    feeds = {i.name: padded[i.name].astype("int64") for i in session.get_inputs()}
+    (logits,) = session.run(["logits"], feeds)
+    assert abs(logits - expected).max() <= 1e-4

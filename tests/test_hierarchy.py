@@ -47,7 +47,7 @@ def expected_module(name_scopes: str, known: set[str]) -> str | None:
     parts = path[len("model.") :].split(".")
     while parts and ".".join(parts) not in known:
         parts.pop()
-    return ".".join(parts)
+    return ".".join(parts) if parts else None  # nothing below the root matched: not recorded
 
 
 def expected_torchscript_module(node_name: str, known: set[str]) -> str | None:
@@ -264,3 +264,17 @@ def test_graphml_reads_in_networkx(export_cache, cli, tmp_path):
     assert graph.number_of_edges() >= len(model.graph.node)
     op_modules = {d.get("module") for n, d in graph.nodes(data=True) if d.get("kind") == "op"}
     assert "bert.encoder.layer.1.attention.self.query" in op_modules
+
+
+@pytest.mark.parametrize("name", ["bert-fill-mask", "albert-fill-mask", "gpt2-feature-extraction"])
+def test_hierarchy_parameter_counts_match_pytorch(export_cache, name):
+    """Tied weights (embeddings shared with the LM head) and shared layers count once."""
+    import transformers
+
+    from fixture_catalog import fixture_path
+
+    package = export_cache.get(name, "fixed").output_dir
+    tree = json.loads((package / "model_hierarchy.json").read_text())["tree"]
+    auto = getattr(transformers, "AutoModelForMaskedLM" if "fill-mask" in name else "AutoModel")
+    model = auto.from_pretrained(fixture_path(name))
+    assert tree["parameters"] == model.num_parameters() > 0

@@ -101,10 +101,10 @@ TEST(HierarchyProjection, TagsEveryNodeByScopeThenDataFlow) {
   const auto& graph = OnnxModelAccess::proto(model).graph();
   std::vector<std::string> modules;
   for (const auto& node : graph.node()) modules.push_back(props_of(node)["modelexport.module"]);
-  EXPECT_EQ(modules, (std::vector<std::string>{"embeddings", "encoder.layer.1.attention",
-                                               "encoder.layer.1.attention", "encoder.layer.10",
-                                               "encoder.layer", "encoder.layer.1",
-                                               "encoder.layer.10", "encoder.layer.10"}));
+  EXPECT_EQ(modules,
+            (std::vector<std::string>{"embeddings", "encoder.layer.1.attention",
+                                      "encoder.layer.1.attention", "encoder.layer.10", "encoder",
+                                      "encoder.layer.1", "encoder.layer.10", "encoder.layer.10"}));
   EXPECT_EQ(stats.total_nodes, 8u);
   EXPECT_EQ(stats.direct, 5u);
   EXPECT_EQ(stats.inherited, 3u);
@@ -154,7 +154,7 @@ TEST(HierarchyProjection, NodesWithNothingToInheritFallBackToRoot) {
 TEST(HierarchyProjection, SubgraphNodesInheritTheEnclosingNode) {
   GraphBuilder g;
   g.value("x", true);
-  g.node("Constant", {}, "c", "['', 'model', 'model.encoder.layer.0', 'const']");
+  g.node("Constant", {}, "c");
   auto& branch = g.node("If", {"x"}, "y", "['', 'model', 'model.encoder.layer.1', 'cond']");
   auto* then_branch = branch.add_attribute();
   then_branch->set_name("then_branch");
@@ -168,8 +168,8 @@ TEST(HierarchyProjection, SubgraphNodesInheritTheEnclosingNode) {
   const auto& inner = graph.node(1).attribute(0).g().node(0);
   EXPECT_EQ(props_of(inner)["modelexport.module"], "encoder.layer.1");
   EXPECT_EQ(stats.total_nodes, 3u);
-  // The constant is read inside the If's body: the If is its consumer.
-  EXPECT_EQ(props_of(graph.node(0))["modelexport.module"], "encoder.layer.0");
+  // The constant is read only inside the If's body: the If is its consumer.
+  EXPECT_EQ(props_of(graph.node(0))["modelexport.module"], "encoder.layer.1");
 }
 
 TEST(ScopeResolver, TorchScriptNamesResolveComponentWise) {
@@ -201,6 +201,8 @@ TEST(ScopeResolver, DynamoScopesStripTheWrapperAndCallSuffixes) {
   // Scopes below the listed modules (e.g. an activation object) map to the deepest known one.
   EXPECT_EQ(path("['', 'model', 'model.encoder.layer.10.intermediate.act', 'gelu']"),
             "encoder.layer.10");
+  // A scope matching nothing below the root is no recorded module (it inherits instead).
+  EXPECT_EQ(path("['', 'model', 'model.decoder.block', 'add']"), "<none>");
 }
 
 TEST(ExtractModule, BoundaryTensorsBecomeInputsAndOutputs) {

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   }
   try {
     const int repeats = argc > 3 ? std::stoi(argv[3]) : 5;
+    if (repeats < 1) throw std::invalid_argument("REPEATS must be at least 1");
     const std::string bytes = modelexport::read_file(argv[1]);
     std::vector<modelexport::ModuleInfo> modules;
     for (const auto& entry : nlohmann::json::parse(modelexport::read_file(argv[2]))) {

@@ -1,7 +1,10 @@
 """modelexport: Hugging Face models to self-describing, Optimum-compatible ONNX packages."""
 
+from modelexport._onnxruntime_library import preload_onnxruntime
 from modelexport.errors import ModelExportError
 from modelexport.version import __version__
+
+preload_onnxruntime()
 
 __all__ = [
     "ModelExportError",
@@ -17,6 +20,10 @@ def __getattr__(name: str) -> object:
         from modelexport.export.exporter import export_with_config
 
         return export_with_config
+    if name == "pipeline":
+        from modelexport.inference import pipeline
+
+        return pipeline
     if name == "validate_optimum_compatibility":
         from modelexport.optimum_compat import validate_optimum_compatibility
 

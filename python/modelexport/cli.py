@@ -129,6 +129,9 @@ def export(
     except KeyboardInterrupt:
         console.print("[red]interrupted[/red]: no output written")
         raise typer.Exit(130) from None
+    except Exception as error:  # a library failure we did not anticipate: still one line
+        message = " ".join(str(error).split())
+        _fail(f"export failed ({type(error).__name__}): {message[:500]} — no output written")
 
     table = Table(title=f"Package {report.output_dir}", title_justify="left")
     table.add_column("file")
@@ -246,8 +249,10 @@ def _print_tree(path: str, depth: int | None, as_json: bool) -> None:
         _fail(f"{package}: no model_hierarchy.json (exported by an older modelexport?)")
     try:
         document = json.loads(hierarchy_file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        _fail(f"{hierarchy_file}: malformed JSON ({error})")
+        if not isinstance(document["tree"]["children"], list) or "statistics" not in document:
+            raise KeyError("tree.children / statistics")
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        _fail(f"{hierarchy_file}: not a modelexport hierarchy document ({error!r})")
 
     def prune(node: dict[str, Any], level: int) -> dict[str, Any]:
         children = [] if depth is not None and level >= depth else node["children"]
@@ -342,6 +347,8 @@ def validate(
                 f"[green]✓[/green] {package} matches PyTorch: max abs diff "
                 f"{result.max_abs_diff:.2e} (atol {result.atol:g})"
             )
+    except typer.Exit:
+        raise  # _fail() above already reported (typer.Exit is a RuntimeError)
     except (ModelExportError, ValueError, RuntimeError) as error:
         _fail(str(error))
 

@@ -101,14 +101,8 @@ int ModuleTree::lowest_common_ancestor(int a, int b) const {
     a = at(a).parent;
     b = at(b).parent;
   }
+  while (a != root() && at(a).container) a = at(a).parent;
   return a;
-}
-
-bool ModuleTree::contains(int ancestor, int descendant) const {
-  while (descendant != kNoModule && at(descendant).depth > at(ancestor).depth) {
-    descendant = at(descendant).parent;
-  }
-  return descendant == ancestor;
 }
 
 }  // namespace modelexport::hierarchy

@@ -37,8 +37,9 @@ class ModuleTree {
   int size() const { return static_cast<int>(modules_.size()); }
   // kNoModule when `path` is not in the tree.
   int find(std::string_view path) const;
+  // The deepest module containing both; never a container (they never run), so tags stay
+  // consistent with the module path.
   int lowest_common_ancestor(int a, int b) const;
-  bool contains(int ancestor, int descendant) const;
 
  private:
   int add(const std::string& path);

@@ -53,12 +53,15 @@ bool ScopeResolver::strip_root(std::string_view& path) const {
 }
 
 int ScopeResolver::deepest_known(std::string_view path) const {
-  // Component-wise: "layer.1" is tried, never a character prefix of "layer.10".
+  // Component-wise: "layer.1" is tried, never a character prefix of "layer.10". A scope below
+  // a listed module (an activation object created in forward) maps to that module; a scope
+  // that matches nothing below the root is not a recorded module at all.
+  const bool root_itself = path.empty();
   while (true) {
     int index = tree_.find(path);
-    if (index != kNoModule) return index;
+    if (index != kNoModule) return index != ModuleTree::root() || root_itself ? index : kNoModule;
     std::size_t dot = path.rfind('.');
-    if (dot == std::string_view::npos) return tree_.find("");
+    if (dot == std::string_view::npos) return root_itself ? ModuleTree::root() : kNoModule;
     path = path.substr(0, dot);
   }
 }

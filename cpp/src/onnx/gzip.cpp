@@ -35,7 +35,7 @@ struct InflateStream {
 
 void check_size(std::string_view bytes) {
   if (bytes.size() > std::numeric_limits<uInt>::max()) {
-    throw std::invalid_argument("value too large to compress");
+    throw std::invalid_argument("metadata value over 4 GB");
   }
 }
 

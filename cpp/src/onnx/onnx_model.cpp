@@ -99,9 +99,11 @@ OnnxModel OnnxModel::parse(std::string_view bytes, const std::string& origin) {
                                 ": model over 2 GB must keep its weights as external data");
   }
   auto impl = std::make_unique<Impl>();
-  if (bytes.empty() || !impl->proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
-      !impl->proto.has_graph() || impl->proto.ir_version() <= 0) {
+  if (bytes.empty() || !impl->proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     throw std::invalid_argument(origin + ": not a valid ONNX model (protobuf parse failed)");
+  }
+  if (!impl->proto.has_graph() || impl->proto.ir_version() <= 0) {
+    throw std::invalid_argument(origin + ": not a valid ONNX model (no graph or no IR version)");
   }
   return OnnxModel(std::move(impl));
 }

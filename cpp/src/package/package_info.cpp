@@ -2,6 +2,8 @@
 #include "modelexport/package_info.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -18,9 +20,10 @@ using Json = nlohmann::ordered_json;
 Json tensor_json(const TensorInfo& info) {
   Json shape = Json::array();
   for (const auto& dim : info.dims) {
-    bool numeric = !dim.empty() && std::all_of(dim.begin(), dim.end(), ::isdigit);
-    if (numeric) {
-      shape.push_back(std::stoll(dim));
+    std::int64_t value = 0;
+    auto [end, error] = std::from_chars(dim.data(), dim.data() + dim.size(), value);
+    if (error == std::errc() && end == dim.data() + dim.size()) {
+      shape.push_back(value);
     } else {
       shape.push_back(dim);
     }

@@ -11,7 +11,9 @@
 #include "modelexport/hierarchy.h"
 #include "modelexport/metadata.h"
 #include "modelexport/onnx_model.h"
+#include "modelexport/package.h"
 #include "modelexport/package_info.h"
+#include "modelexport/package_writer.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -20,14 +22,11 @@ namespace {
 
 using ModuleTuple = std::tuple<std::string, std::string, std::int64_t, bool>;
 
-// The exporter's last step on the raw ONNX: hierarchy tags (or none, for --clean-onnx) and
-// package metadata, written as model.onnx + model_hierarchy.json. Returns the hierarchy JSON.
 std::string write_package_model(const std::string& source_path, const std::string& model_path,
                                 const std::string& hierarchy_path,
                                 const modelexport::PackageMetadata& meta,
                                 const std::vector<ModuleTuple>& modules, bool tag_nodes,
                                 const std::string& scope_root) {
-  modelexport::OnnxModel model = modelexport::OnnxModel::load(source_path);
   std::vector<modelexport::ModuleInfo> infos;
   infos.reserve(modules.size());
   for (const auto& [path, class_name, own_parameters, container] : modules) {
@@ -36,18 +35,8 @@ std::string write_package_model(const std::string& source_path, const std::strin
   modelexport::ProjectionOptions options;
   options.write_tags = tag_nodes;
   options.scope_root = scope_root;
-  std::string hierarchy = modelexport::project_hierarchy(model, infos, options);
-  modelexport::apply_package_metadata(model, meta);
-  model.save(model_path);
-  modelexport::write_file_atomically(hierarchy_path, hierarchy);
-  return hierarchy;
-}
-
-void embed_package_metadata(const std::string& source_path, const std::string& target_path,
-                            const modelexport::PackageMetadata& meta) {
-  modelexport::OnnxModel model = modelexport::OnnxModel::load(source_path);
-  modelexport::apply_package_metadata(model, meta);
-  model.save(target_path);
+  return modelexport::write_package_model(source_path, model_path, hierarchy_path, meta, infos,
+                                          options);
 }
 
 void extract_module(const std::string& model_path, const std::string& module_path,
@@ -68,6 +57,8 @@ modelexport::MetadataProps read_metadata(const std::string& path) {
 
 }  // namespace
 
+void bind_pipelines(nb::module_& m);  // pipeline_bindings.cpp
+
 NB_MODULE(_native, m) {
   m.doc() = "modelexport C++ core";
 
@@ -87,10 +78,6 @@ NB_MODULE(_native, m) {
       .def_rw("export_config_json", &modelexport::PackageMetadata::export_config_json)
       .def_rw("export_timestamp", &modelexport::PackageMetadata::export_timestamp);
 
-  m.def("embed_package_metadata", &embed_package_metadata, "source_path"_a, "target_path"_a,
-        "metadata"_a, nb::call_guard<nb::gil_scoped_release>(),
-        "Write package metadata into an ONNX model (other keys kept); the target is written "
-        "atomically.");
   m.def("write_package_model", &write_package_model, "source_path"_a, "model_path"_a,
         "hierarchy_path"_a, "metadata"_a, "modules"_a, "tag_nodes"_a, "scope_root"_a,
         nb::call_guard<nb::gil_scoped_release>(),
@@ -108,6 +95,12 @@ NB_MODULE(_native, m) {
         nb::call_guard<nb::gil_scoped_release>(),
         "JSON description of a package (what inspect prints).");
   m.def("resolve_model_path", &modelexport::resolve_model_path, "path"_a);
-  m.def("encode_metadata_value", &modelexport::encode_metadata_value, "value"_a);
-  m.def("decode_metadata_value", &modelexport::decode_metadata_value, "stored"_a, "key"_a);
+  m.def(
+      "detect_task",
+      [](const std::string& config_json, bool sentence_transformers, const std::string& origin) {
+        return modelexport::detect_task(config_json, sentence_transformers, origin);
+      },
+      "config_json"_a, "sentence_transformers"_a, "origin"_a,
+      "The pipeline task for a config.json (architectures), as the runtime decides it.");
+  bind_pipelines(m);
 }

@@ -155,14 +155,20 @@ def _export_into(
     with reporter.step("Building example inputs"):
         # Dynamic axes cannot be traced from size-1 examples (torch.export specializes them).
         trace_batch = max(batch_size, 2) if dynamic else batch_size
-        example = tokenize(
-            tokenizer,
-            EXAMPLE_TEXTS,
-            input_names,
-            shapes,
-            pairs=spec.uses_text_pairs,
-            batch_size=trace_batch,
-        )
+        try:
+            example = tokenize(
+                tokenizer,
+                EXAMPLE_TEXTS,
+                input_names,
+                shapes,
+                pairs=spec.uses_text_pairs,
+                batch_size=trace_batch,
+            )
+        except Exception as error:
+            raise ModelExportError(
+                f"cannot build example inputs with sequence length {shapes.sequence_length}: "
+                f"{_first_line(error)}"
+            ) from None
 
     raw_path = staging / "raw.onnx"
     with reporter.step("Exporting to ONNX"):
@@ -281,10 +287,18 @@ def _load_model_and_tokenizer(
         raise ModelExportError(f"{source.path}: cannot load model ({_first_line(error)})") from None
     if getattr(model.config, "use_cache", None):
         model.config.use_cache = False
-    if tokenizer.pad_token is None and tokenizer.eos_token is not None:
-        # GPT-2 style tokenizers have no pad token; padding to fixed shapes reuses EOS.
-        tokenizer.pad_token = tokenizer.eos_token
+    _ensure_pad_token(tokenizer)
+    if getattr(model.config, "pad_token_id", None) is None and tokenizer.pad_token_id is not None:
+        # Sequence classifiers without a pad id (GPT-2) read the logits of the last position;
+        # with padded inputs that must be the last real token, which they find by this id.
+        model.config.pad_token_id = tokenizer.pad_token_id
     return model.eval(), tokenizer
+
+
+def _ensure_pad_token(tokenizer: Any) -> None:
+    """GPT-2 style tokenizers have no pad token; padding to fixed shapes reuses EOS."""
+    if tokenizer.pad_token is None and tokenizer.eos_token is not None:
+        tokenizer.pad_token = tokenizer.eos_token
 
 
 def _module_tree(model: Any) -> list[tuple[str, str, int, bool]]:
@@ -293,15 +307,19 @@ def _module_tree(model: Any) -> list[tuple[str, str, int, bool]]:
     run, and their children show up as `name.index` in tags."""
     import torch
 
-    return [
-        (
-            path,
-            type(module).__name__,
-            sum(p.numel() for p in module.parameters(recurse=False)),
-            type(module).forward is torch.nn.Module.forward,
+    seen: set[int] = set()
+    tree = []
+    for path, module in model.named_modules(remove_duplicate=False):
+        own = 0
+        for parameter in module.parameters(recurse=False):
+            # Tied weights (embeddings shared with an LM head) count once, where first seen.
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                own += parameter.numel()
+        tree.append(
+            (path, type(module).__name__, own, type(module).forward is torch.nn.Module.forward)
         )
-        for path, module in model.named_modules(remove_duplicate=False)
-    ]
+    return tree
 
 
 def _sequence_length(requested: int | None, tokenizer: Any, config: Any) -> int:
@@ -504,8 +522,7 @@ def load_inputs_for_package(package_dir: Path) -> dict[str, np.ndarray]:
     export_config = json.loads(metadata["hf_export_config"])
     spec = task_spec(metadata["hf_pipeline_task"])
     tokenizer = transformers.AutoTokenizer.from_pretrained(package_dir)
-    if tokenizer.pad_token is None and tokenizer.eos_token is not None:
-        tokenizer.pad_token = tokenizer.eos_token
+    _ensure_pad_token(tokenizer)
     shapes = Shapes(
         batch_size=export_config.get("batch_size", 2),
         sequence_length=export_config.get("sequence_length", 0),

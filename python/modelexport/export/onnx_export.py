@@ -148,9 +148,11 @@ def _export_torchscript(
 ) -> None:
     input_names = list(tensors)
     with _quiet():
+        # By keyword: a graph without attention_mask must not feed token_type_ids as the mask.
+        first, *rest = input_names
         torch.onnx.export(
             module,
-            tuple(tensors.values()),
+            (tensors[first], {name: tensors[name] for name in rest}),
             str(output_path),
             input_names=input_names,
             output_names=list(module.output_names),

@@ -5,13 +5,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from typing import Protocol
-
-
-class StepReporter(Protocol):
-    def step(self, description: str) -> contextlib.AbstractContextManager[None]: ...
-
-    def warn(self, message: str) -> None: ...
 
 
 class TimingReporter:

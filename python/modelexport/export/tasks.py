@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,15 +36,6 @@ TASKS: dict[str, TaskSpec] = {
     )
 }
 
-# Architecture class-name suffixes, most specific first ("...Model" would match them all).
-_SUFFIX_TASKS: tuple[tuple[str, str], ...] = (
-    ("ForSequenceClassification", "text-classification"),
-    ("ForTokenClassification", "token-classification"),
-    ("ForQuestionAnswering", "question-answering"),
-    ("ForMaskedLM", "fill-mask"),
-    ("Model", "feature-extraction"),
-)
-
 
 def supported_tasks_text() -> str:
     return ", ".join(TASKS)
@@ -63,20 +55,14 @@ def is_sentence_transformers_folder(model_dir: Path) -> bool:
 
 
 def detect_task(config: dict, model_dir: Path) -> str:
-    """The pipeline task for a model folder, from its config.json `architectures`."""
-    if is_sentence_transformers_folder(model_dir):
-        return "feature-extraction"
-    architectures = config.get("architectures") or []
-    if not architectures:
-        raise ModelExportError(
-            f"{model_dir / 'config.json'}: no 'architectures' entry to detect the task from; "
-            f"pass --task (one of: {supported_tasks_text()})"
+    """The pipeline task for a model folder: the C++ core decides, as the runtime does."""
+    from modelexport import _native
+
+    try:
+        return _native.detect_task(
+            json.dumps(config),
+            is_sentence_transformers_folder(model_dir),
+            str(model_dir / "config.json"),
         )
-    architecture = architectures[0]
-    for suffix, task in _SUFFIX_TASKS:
-        if architecture.endswith(suffix):
-            return task
-    raise ModelExportError(
-        f"unsupported architecture '{architecture}' (no supported task); "
-        f"supported tasks: {supported_tasks_text()} (override with --task)"
-    )
+    except ValueError as error:
+        raise ModelExportError(str(error)) from None

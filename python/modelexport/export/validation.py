@@ -10,6 +10,17 @@ import numpy as np
 import torch
 
 
+def max_abs_difference(actual: np.ndarray, expected: np.ndarray) -> float:
+    """Largest absolute difference; NaN when shapes differ or any value is not finite (no
+    broadcasting, and NaN never passes a tolerance)."""
+    if actual.shape != expected.shape:
+        return float("nan")
+    difference = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
+    if not np.all(np.isfinite(difference)):
+        return float("nan")
+    return float(difference.max(initial=0.0))
+
+
 @dataclass
 class ValidationCase:
     name: str
@@ -24,10 +35,12 @@ class ValidationReport:
 
     @property
     def max_abs_diff(self) -> float:
-        return max((d for c in self.cases for d in c.max_abs_diff.values()), default=0.0)
+        diffs = [d for c in self.cases for d in c.max_abs_diff.values()]
+        return float("nan") if any(np.isnan(diffs)) else max(diffs, default=0.0)
 
     @property
     def passed(self) -> bool:
+        # NaN compares false, so a non-finite difference fails.
         return bool(self.cases) and self.max_abs_diff <= self.atol
 
     def to_json(self) -> dict[str, Any]:
@@ -64,7 +77,7 @@ def validate_against_torch(
         with torch.no_grad():
             torch_outputs = module(**{k: torch.from_numpy(v) for k, v in inputs.items()})
         diffs = {
-            output: float(np.max(np.abs(onnx_value - torch_value.numpy())))
+            output: max_abs_difference(onnx_value, torch_value.numpy())
             for output, onnx_value, torch_value in zip(
                 output_names, onnx_outputs, torch_outputs, strict=True
             )

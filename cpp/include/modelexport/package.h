@@ -1,0 +1,65 @@
+// A modelexport package opened for inference: model.onnx, its metadata and the configuration
+// files beside it. Everything a pipeline needs without being told the task or the processor.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "modelexport/onnx_model.h"
+
+namespace modelexport {
+
+// sentence-transformers pooling (1_Pooling/config.json and a Normalize module).
+struct SentencePooling {
+  std::string mode;  // "mean", "cls" or "max"
+  bool normalize = false;
+};
+
+class Package {
+ public:
+  // `path` is a package directory or its model.onnx. Throws std::invalid_argument naming the
+  // file when model.onnx, its metadata or a configuration file is missing or corrupt, and when
+  // no task can be determined (with a hint to pass one).
+  static Package open(const std::string& path, const std::string& task_override = "");
+
+  Package(Package&&) noexcept;
+  Package& operator=(Package&&) noexcept;
+  ~Package();
+
+  const std::string& model_path() const;
+  const std::string& directory() const;
+  const std::string& task() const;
+  const MetadataProps& metadata() const;
+
+  // tokenizer.json beside the model; throws std::invalid_argument naming it when absent.
+  std::string tokenizer_path() const;
+  // id2label ordered by id (LABEL_i for ids the config leaves out).
+  const std::vector<std::string>& labels() const;
+  // config.json problem_type ("" when unset).
+  const std::string& problem_type() const;
+  std::optional<SentencePooling> sentence_pooling() const;
+  // Longest input the model accepts (tokenizer model_max_length or max_position_embeddings).
+  std::optional<std::int64_t> max_length() const;
+  // The tokenizer's padding token and id as the exporter recorded them.
+  std::optional<std::pair<std::string, std::int64_t>> pad_token() const;
+
+ private:
+  struct Impl;
+  explicit Package(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The pipeline task for a model config (config.json text), from `architectures`; a
+// sentence-transformers folder is feature-extraction. Throws std::invalid_argument listing the
+// supported tasks when the architecture maps to none.
+std::string detect_task(const std::string& config_json, bool sentence_transformers_folder,
+                        const std::string& origin);
+
+// The tasks the exporter and the runtime support, in display order.
+const std::vector<std::string>& supported_tasks();
+
+}  // namespace modelexport

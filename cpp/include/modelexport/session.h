@@ -1,0 +1,62 @@
+// An ONNX Runtime inference session behind a standard-library interface. Everything that
+// touches ORT lives in cpp/src/runtime; nothing else includes its headers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace modelexport {
+
+enum class GraphOptimization { kDisabled, kBasic, kExtended, kAll };
+
+struct SessionOptions {
+  int intra_op_threads = 0;  // 0: ONNX Runtime's default
+  int inter_op_threads = 0;
+  GraphOptimization optimization = GraphOptimization::kAll;
+};
+
+// A graph input or output as the session sees it; -1 marks a dynamic dimension.
+struct TensorSpec {
+  std::string name;
+  std::string element_type;
+  std::vector<std::int64_t> dims;
+};
+
+template <typename T>
+struct Tensor {
+  std::vector<std::int64_t> shape;
+  std::vector<T> data;
+};
+
+using Int64Tensor = Tensor<std::int64_t>;
+using FloatTensor = Tensor<float>;
+
+class Session {
+ public:
+  // Throws std::runtime_error naming the file when ONNX Runtime cannot load it.
+  static Session open(const std::string& model_path, const SessionOptions& options = {});
+
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+  ~Session();
+
+  const std::vector<TensorSpec>& inputs() const;
+  const std::vector<TensorSpec>& outputs() const;
+
+  // Runs the model; safe to call from several threads at once on one session. Inputs must be
+  // int64 tensors, outputs are returned as float32. Throws std::invalid_argument for unknown
+  // names or shapes the graph rejects, std::runtime_error for other ORT failures.
+  std::vector<FloatTensor> run(
+      const std::vector<std::pair<std::string, const Int64Tensor*>>& inputs,
+      const std::vector<std::string>& output_names) const;
+
+ private:
+  struct Impl;
+  explicit Session(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace modelexport

@@ -1,0 +1,98 @@
+// Bindings of the native task pipelines (modelexport._native.*Pipeline). The Python layer
+// (modelexport.inference) shapes the results like the transformers pipelines.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "modelexport/package.h"
+#include "modelexport/pipeline.h"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace {
+
+using RawInput = std::pair<std::string, std::optional<std::string>>;
+
+std::vector<modelexport::TextInput> to_inputs(const std::vector<RawInput>& raw) {
+  std::vector<modelexport::TextInput> inputs;
+  inputs.reserve(raw.size());
+  for (const auto& [text, pair] : raw) inputs.push_back({text, pair});
+  return inputs;
+}
+
+modelexport::PipelineOptions make_options(const std::string& task, int threads) {
+  modelexport::PipelineOptions options;
+  options.task = task;
+  options.session.intra_op_threads = threads;
+  return options;
+}
+
+modelexport::ClassificationFunction parse_function(const std::string& name) {
+  if (name == "default") return modelexport::ClassificationFunction::kDefault;
+  if (name == "softmax") return modelexport::ClassificationFunction::kSoftmax;
+  if (name == "sigmoid") return modelexport::ClassificationFunction::kSigmoid;
+  if (name == "none") return modelexport::ClassificationFunction::kNone;
+  throw std::invalid_argument("function_to_apply must be softmax, sigmoid or none, got '" + name +
+                              "'");
+}
+
+}  // namespace
+
+void bind_pipelines(nb::module_& m) {
+  m.def(
+      "package_task",
+      [](const std::string& path) { return modelexport::Package::open(path).task(); }, "path"_a,
+      "The pipeline task of a package (metadata, else config.json architectures).");
+
+  nb::class_<modelexport::TextClassificationPipeline>(m, "TextClassificationPipeline")
+      .def(
+          "__init__",
+          [](modelexport::TextClassificationPipeline* self, const std::string& path,
+             const std::string& task, int threads) {
+            new (self) modelexport::TextClassificationPipeline(path, make_options(task, threads));
+          },
+          "path"_a, "task"_a = "", "threads"_a = 0)
+      .def(
+          "__call__",
+          [](const modelexport::TextClassificationPipeline& self, const std::vector<RawInput>& raw,
+             std::optional<std::size_t> top_k, const std::string& function) {
+            auto function_kind = parse_function(function);
+            auto inputs = to_inputs(raw);
+            nb::gil_scoped_release release;
+            std::vector<std::vector<std::pair<std::string, double>>> out;
+            for (const auto& labels : self(inputs, top_k, function_kind)) {
+              auto& row = out.emplace_back();
+              for (const auto& label : labels) row.emplace_back(label.label, label.score);
+            }
+            return out;
+          },
+          "inputs"_a, "top_k"_a.none(), "function"_a = "default");
+
+  nb::class_<modelexport::FeatureExtractionPipeline>(m, "FeatureExtractionPipeline")
+      .def(
+          "__init__",
+          [](modelexport::FeatureExtractionPipeline* self, const std::string& path,
+             const std::string& task, int threads) {
+            new (self) modelexport::FeatureExtractionPipeline(path, make_options(task, threads));
+          },
+          "path"_a, "task"_a = "", "threads"_a = 0)
+      .def(
+          "__call__",
+          [](const modelexport::FeatureExtractionPipeline& self, const std::vector<RawInput>& raw) {
+            auto inputs = to_inputs(raw);
+            nb::gil_scoped_release release;
+            return self(inputs);
+          },
+          "inputs"_a)
+      .def(
+          "sentence_embeddings",
+          [](const modelexport::FeatureExtractionPipeline& self, const std::vector<RawInput>& raw) {
+            auto inputs = to_inputs(raw);
+            nb::gil_scoped_release release;
+            return self.sentence_embeddings(inputs);
+          },
+          "inputs"_a);
+}

@@ -1,0 +1,145 @@
+// Session: the ONNX Runtime C++ API wrapped for the pipelines.
+#include "modelexport/session.h"
+
+#include <onnxruntime_cxx_api.h>
+
+#include <stdexcept>
+
+namespace modelexport {
+namespace {
+
+std::string element_type_name(ONNXTensorElementDataType type) {
+  switch (type) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT:
+      return "float32";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64:
+      return "int64";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
+      return "int32";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL:
+      return "bool";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16:
+      return "float16";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE:
+      return "float64";
+    default:
+      return "other";
+  }
+}
+
+GraphOptimizationLevel ort_level(GraphOptimization level) {
+  switch (level) {
+    case GraphOptimization::kDisabled:
+      return ORT_DISABLE_ALL;
+    case GraphOptimization::kBasic:
+      return ORT_ENABLE_BASIC;
+    case GraphOptimization::kExtended:
+      return ORT_ENABLE_EXTENDED;
+    case GraphOptimization::kAll:
+      return ORT_ENABLE_ALL;
+  }
+  return ORT_ENABLE_ALL;
+}
+
+TensorSpec describe(const std::string& name, const Ort::TypeInfo& info) {
+  TensorSpec spec;
+  spec.name = name;
+  if (info.GetONNXType() != ONNX_TYPE_TENSOR) {
+    spec.element_type = "non-tensor";
+    return spec;
+  }
+  auto tensor = info.GetTensorTypeAndShapeInfo();
+  spec.element_type = element_type_name(tensor.GetElementType());
+  spec.dims = tensor.GetShape();
+  return spec;
+}
+
+}  // namespace
+
+struct Session::Impl {
+  Ort::Env env{ORT_LOGGING_LEVEL_ERROR, "modelexport"};
+  Ort::Session session{nullptr};
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+  Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
+};
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+Session Session::open(const std::string& model_path, const SessionOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  Ort::SessionOptions ort_options;
+  if (options.intra_op_threads > 0) ort_options.SetIntraOpNumThreads(options.intra_op_threads);
+  if (options.inter_op_threads > 0) ort_options.SetInterOpNumThreads(options.inter_op_threads);
+  ort_options.SetGraphOptimizationLevel(ort_level(options.optimization));
+  try {
+    impl->session = Ort::Session(impl->env, model_path.c_str(), ort_options);
+  } catch (const Ort::Exception& e) {
+    throw std::runtime_error(model_path + ": ONNX Runtime cannot load the model (" + e.what() +
+                             ")");
+  }
+  Ort::AllocatorWithDefaultOptions allocator;
+  for (std::size_t i = 0; i < impl->session.GetInputCount(); ++i) {
+    std::string name = impl->session.GetInputNameAllocated(i, allocator).get();
+    impl->inputs.push_back(describe(name, impl->session.GetInputTypeInfo(i)));
+  }
+  for (std::size_t i = 0; i < impl->session.GetOutputCount(); ++i) {
+    std::string name = impl->session.GetOutputNameAllocated(i, allocator).get();
+    impl->outputs.push_back(describe(name, impl->session.GetOutputTypeInfo(i)));
+  }
+  return Session(std::move(impl));
+}
+
+const std::vector<TensorSpec>& Session::inputs() const { return impl_->inputs; }
+const std::vector<TensorSpec>& Session::outputs() const { return impl_->outputs; }
+
+std::vector<FloatTensor> Session::run(
+    const std::vector<std::pair<std::string, const Int64Tensor*>>& inputs,
+    const std::vector<std::string>& output_names) const {
+  std::vector<Ort::Value> values;
+  std::vector<const char*> input_names;
+  values.reserve(inputs.size());
+  for (const auto& [name, tensor] : inputs) {
+    std::size_t expected = 1;
+    for (auto d : tensor->shape) expected *= static_cast<std::size_t>(d);
+    if (expected != tensor->data.size()) {
+      throw std::invalid_argument("input " + name + ": data size does not match its shape");
+    }
+    // ORT reads the buffer without writing to it; the C API just takes a non-const pointer.
+    values.push_back(Ort::Value::CreateTensor<std::int64_t>(
+        impl_->memory, const_cast<std::int64_t*>(tensor->data.data()), tensor->data.size(),
+        tensor->shape.data(), tensor->shape.size()));
+    input_names.push_back(name.c_str());
+  }
+  std::vector<const char*> outputs;
+  for (const auto& name : output_names) outputs.push_back(name.c_str());
+  std::vector<Ort::Value> results;
+  try {
+    results = impl_->session.Run(Ort::RunOptions{nullptr}, input_names.data(), values.data(),
+                                 values.size(), outputs.data(), outputs.size());
+  } catch (const Ort::Exception& e) {
+    if (e.GetOrtErrorCode() == ORT_INVALID_ARGUMENT) {
+      throw std::invalid_argument(std::string("ONNX Runtime rejected the inputs: ") + e.what());
+    }
+    throw std::runtime_error(std::string("ONNX Runtime run failed: ") + e.what());
+  }
+  std::vector<FloatTensor> tensors;
+  tensors.reserve(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    auto info = results[i].GetTensorTypeAndShapeInfo();
+    if (info.GetElementType() != ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT) {
+      throw std::runtime_error("output " + output_names[i] + " is not float32");
+    }
+    FloatTensor tensor;
+    tensor.shape = info.GetShape();
+    const float* data = results[i].GetTensorData<float>();
+    tensor.data.assign(data, data + info.GetElementCount());
+    tensors.push_back(std::move(tensor));
+  }
+  return tensors;
+}
+
+}  // namespace modelexport

@@ -1,0 +1,165 @@
+// modelexport-run: runs a package's pipeline on texts, with no Python. The task, tokenizer and
+// input shapes come from the package. One JSON result per input on stdout.
+// Exit codes: 0 ok, 1 error, 2 bad usage.
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modelexport/package.h"
+#include "modelexport/pipeline.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: modelexport-run PACKAGE [TEXT...] [options]\n"
+    "  PACKAGE              package directory or its model.onnx\n"
+    "  TEXT                 input texts (or use --input-file)\n"
+    "  --input-file FILE    JSON lines: a string, or {\"text\": ..., \"text_pair\": ...}\n"
+    "  --task TASK          override the package's task\n"
+    "  --top-k N|all        text-classification: labels per input (default 1)\n"
+    "  --function F         text-classification: softmax, sigmoid or none (default: by config)\n"
+    "  --sentence-embedding feature-extraction: pooled sentence embeddings\n"
+    "  --threads N          ONNX Runtime intra-op threads\n";
+
+struct Arguments {
+  std::string package;
+  std::vector<modelexport::TextInput> inputs;
+  modelexport::PipelineOptions options;
+  std::optional<std::size_t> top_k = 1;
+  modelexport::ClassificationFunction function = modelexport::ClassificationFunction::kDefault;
+  bool sentence_embedding = false;
+};
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void read_input_file(const std::string& path, std::vector<modelexport::TextInput>& inputs) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
+    if (value.is_string()) {
+      inputs.push_back({value.get<std::string>(), std::nullopt});
+    } else if (value.is_object() && value.contains("text") && value["text"].is_string()) {
+      std::optional<std::string> pair;
+      if (value.contains("text_pair")) pair = value["text_pair"].get<std::string>();
+      inputs.push_back({value["text"].get<std::string>(), pair});
+    } else {
+      throw std::invalid_argument(path + ":" + std::to_string(number) +
+                                  ": expected a JSON string or {\"text\", \"text_pair\"}");
+    }
+  }
+}
+
+Arguments parse(int argc, char** argv) {
+  Arguments args;
+  auto value = [&](int& i) -> std::string {
+    if (i + 1 >= argc) throw UsageError(std::string(argv[i]) + " needs a value");
+    return argv[++i];
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--input-file") {
+      read_input_file(value(i), args.inputs);
+    } else if (arg == "--task") {
+      args.options.task = value(i);
+    } else if (arg == "--top-k") {
+      std::string k = value(i);
+      if (k == "all") {
+        args.top_k = std::nullopt;
+      } else {
+        try {
+          args.top_k = static_cast<std::size_t>(std::stoul(k));
+        } catch (const std::exception&) {
+          throw UsageError("--top-k expects a number or 'all', got " + k);
+        }
+      }
+    } else if (arg == "--function") {
+      std::string f = value(i);
+      if (f == "softmax") {
+        args.function = modelexport::ClassificationFunction::kSoftmax;
+      } else if (f == "sigmoid") {
+        args.function = modelexport::ClassificationFunction::kSigmoid;
+      } else if (f == "none") {
+        args.function = modelexport::ClassificationFunction::kNone;
+      } else {
+        throw UsageError("--function expects softmax, sigmoid or none, got " + f);
+      }
+    } else if (arg == "--sentence-embedding") {
+      args.sentence_embedding = true;
+    } else if (arg == "--threads") {
+      args.options.session.intra_op_threads = std::stoi(value(i));
+    } else if (arg.rfind("--", 0) == 0) {
+      throw UsageError("unknown option " + arg);
+    } else if (args.package.empty()) {
+      args.package = arg;
+    } else {
+      args.inputs.push_back({arg, std::nullopt});
+    }
+  }
+  if (args.package.empty()) throw UsageError("missing PACKAGE");
+  if (args.inputs.empty()) throw UsageError("no input texts");
+  return args;
+}
+
+void print_embedding(const std::vector<float>& values) {
+  nlohmann::json out = values;
+  std::cout << out.dump() << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::cout << kUsage;
+      return 0;
+    }
+  }
+  Arguments args;
+  try {
+    args = parse(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "modelexport-run: " << e.what() << "\n" << kUsage;
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  try {
+    std::string task = args.options.task.empty() ? modelexport::Package::open(args.package).task()
+                                                 : args.options.task;
+    if (task == "text-classification") {
+      modelexport::TextClassificationPipeline pipeline(args.package, args.options);
+      for (const auto& labels : pipeline(args.inputs, args.top_k, args.function)) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& l : labels) out.push_back({{"label", l.label}, {"score", l.score}});
+        std::cout << out.dump() << "\n";
+      }
+    } else if (task == "feature-extraction") {
+      modelexport::FeatureExtractionPipeline pipeline(args.package, args.options);
+      if (args.sentence_embedding) {
+        for (const auto& embedding : pipeline.sentence_embeddings(args.inputs))
+          print_embedding(embedding);
+      } else {
+        for (const auto& tokens : pipeline(args.inputs))
+          std::cout << nlohmann::json(tokens).dump() << "\n";
+      }
+    } else {
+      throw std::invalid_argument("task '" + task +
+                                  "' is not in the native runtime yet (supported: "
+                                  "text-classification, feature-extraction)");
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

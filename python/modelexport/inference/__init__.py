@@ -1,0 +1,10 @@
+"""Native inference: `pipeline(model="OUT_DIR/model.onnx")` runs a package through the C++
+runtime (no PyTorch, no transformers) and returns what the transformers pipeline returns."""
+
+from modelexport.inference.pipelines import (
+    FeatureExtractionPipeline,
+    TextClassificationPipeline,
+    pipeline,
+)
+
+__all__ = ["FeatureExtractionPipeline", "TextClassificationPipeline", "pipeline"]

@@ -1,0 +1,97 @@
+"""Python faces of the native pipelines: argument handling and result shapes as in transformers
+(the computation is all in the C++ runtime, reached through modelexport._native)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from modelexport import _native
+from modelexport.errors import ModelExportError
+
+TextInputs = str | dict[str, str] | list[str] | list[dict[str, str]]
+_UNSET: Any = object()
+
+
+def _normalize(inputs: TextInputs) -> tuple[list[tuple[str, str | None]], bool]:
+    """(text, pair) tuples and whether a single input was given."""
+    single = isinstance(inputs, str | dict)
+    items = [inputs] if single else list(inputs)
+    normalized: list[tuple[str, str | None]] = []
+    for item in items:
+        if isinstance(item, str):
+            normalized.append((item, None))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str):
+            normalized.append((item["text"], item.get("text_pair")))
+        else:
+            raise ValueError(
+                "inputs must be strings or {'text': ..., 'text_pair': ...} dicts, "
+                f"got {type(item).__name__}"
+            )
+    return normalized, single
+
+
+class TextClassificationPipeline:
+    task = "text-classification"
+
+    def __init__(self, model: str, threads: int = 0) -> None:
+        self.model = model
+        self._native = _native.TextClassificationPipeline(model, self.task, threads)
+
+    def __call__(
+        self, inputs: TextInputs, top_k: int | None = _UNSET, function_to_apply: str | None = None
+    ) -> Any:
+        """Like transformers: without top_k, one {label, score} dict per input (a one-element
+        list for a single string); with top_k (None = all labels), a list per input."""
+        normalized, single = _normalize(inputs)
+        legacy = top_k is _UNSET
+        rows = self._native(normalized, 1 if legacy else top_k, function_to_apply or "default")
+        results = [[{"label": label, "score": score} for label, score in row] for row in rows]
+        if legacy:
+            flat = [row[0] for row in results]
+            if single:
+                return flat if isinstance(inputs, str) else flat[0]
+            return flat
+        return results[0] if single else results
+
+
+class FeatureExtractionPipeline:
+    task = "feature-extraction"
+
+    def __init__(self, model: str, threads: int = 0) -> None:
+        self.model = model
+        self._native = _native.FeatureExtractionPipeline(model, self.task, threads)
+
+    def __call__(self, inputs: TextInputs) -> Any:
+        """Hidden states per token, nested as transformers does: [1][tokens][hidden] per input."""
+        normalized, single = _normalize(inputs)
+        results = [[tokens] for tokens in self._native(normalized)]
+        return results[0] if single else results
+
+    def sentence_embeddings(self, inputs: str | list[str]) -> Any:
+        """Pooled (and normalized, when the package says so) sentence-transformers embeddings
+        as a float32 array [inputs, hidden]."""
+        import numpy as np
+
+        normalized, _ = _normalize(inputs)
+        return np.asarray(self._native.sentence_embeddings(normalized), dtype=np.float32)
+
+
+_PIPELINES: dict[str, type] = {
+    TextClassificationPipeline.task: TextClassificationPipeline,
+    FeatureExtractionPipeline.task: FeatureExtractionPipeline,
+}
+
+
+def pipeline(task: str | None = None, model: str | Path | None = None, **options: Any) -> Any:
+    """A native pipeline over an exported package; the task comes from the package when not
+    given. Options: threads (ONNX Runtime intra-op threads)."""
+    if model is None:
+        raise ModelExportError("pipeline() needs model=PACKAGE_DIR or model=PATH/model.onnx")
+    model = str(model)
+    task = task or _native.package_task(model)
+    if task not in _PIPELINES:
+        raise ModelExportError(
+            f"task '{task}' is not in the native runtime yet; available: {', '.join(_PIPELINES)}"
+        )
+    return _PIPELINES[task](model, **options)

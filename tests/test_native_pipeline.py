@@ -1,0 +1,168 @@
+"""The native runtime (C++ package reader, tokenizer, ORT session, pipelines) against the
+transformers pipelines on the PyTorch models, for the WordPiece (BERT-family) fixtures that the
+native tokenizer supports so far, and MiniLM sentence embeddings against sentence-transformers.
+
+Tolerances: scores and hidden states within 1e-4 absolute; sentence embeddings cosine
+>= 0.99999. Labels and their order must be identical."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import modelexport
+from conftest import REPO_ROOT
+from fixture_catalog import fixture_path
+
+NATIVE_ARCHES = ["bert", "distilbert", "electra"]
+LONG_TEXT = " ".join(["tokenization", "parity", "across", "the", "fixed", "length"] * 60)
+TEXTS = [
+    "I love this movie.",
+    "Zürich, naïve café — 東京は日本の首都です 🙂",
+    LONG_TEXT,  # beyond the fixed 128 tokens: truncated like the reference
+    "",
+    "Short.",
+]
+PAIRS = [
+    {"text": "Is this the question?", "text_pair": "This is the context, with more words."},
+    {"text": "Wer?", "text_pair": LONG_TEXT},
+]
+RUN_BINARY = REPO_ROOT / "build" / "modelexport-run"
+
+
+def reference(task: str, name: str, **kwargs):
+    from transformers import pipeline
+
+    return pipeline(task, model=str(fixture_path(name)), **kwargs)
+
+
+def max_length_of(mode: str) -> int:
+    return 128 if mode == "fixed" else 512
+
+
+def assert_same_labels(ours, theirs):
+    assert [r["label"] for r in ours] == [r["label"] for r in theirs]
+    np.testing.assert_allclose([r["score"] for r in ours], [r["score"] for r in theirs], atol=1e-4)
+
+
+@pytest.mark.parametrize("mode", ["fixed", "dynamic"])
+@pytest.mark.parametrize("arch", NATIVE_ARCHES)
+def test_text_classification_matches_transformers(export_cache, arch, mode):
+    name = f"{arch}-text-classification"
+    package = export_cache.get(name, mode).output_dir
+    ours = modelexport.pipeline(model=str(package / "model.onnx"))
+    theirs = reference("text-classification", name)
+    truncation = {"truncation": True, "max_length": max_length_of(mode)}
+
+    # A list longer than the fixed batch of 1: split into runs.
+    for mine, ref in zip(ours(TEXTS), theirs(TEXTS, **truncation), strict=True):
+        assert_same_labels([mine], [ref])
+    assert_same_labels(ours(TEXTS[0]), theirs(TEXTS[0], **truncation))
+    for mine, ref in zip(
+        ours(TEXTS, top_k=None), theirs(TEXTS, top_k=None, **truncation), strict=True
+    ):
+        assert_same_labels(mine, ref)
+    for pair in PAIRS:
+        assert_same_labels(ours(pair, top_k=2), theirs(pair, top_k=2, **truncation))
+    for function in ("sigmoid", "none"):
+        assert_same_labels(
+            ours(TEXTS[1], top_k=None, function_to_apply=function),
+            theirs(TEXTS[1], top_k=None, function_to_apply=function, **truncation),
+        )
+
+
+def test_fixed_batch_larger_than_one_pads_and_splits(tmp_path):
+    from modelexport.export.exporter import export_with_config
+
+    name = "bert-text-classification"
+    report = export_with_config(fixture_path(name), tmp_path / "b2", batch_size=2)
+    ours = modelexport.pipeline(model=str(report.output_dir))
+    theirs = reference("text-classification", name)
+    for count in (1, 2, 5):  # a smaller batch padded, equal, and split into 3 runs
+        for mine, ref in zip(
+            ours(TEXTS[:count], top_k=None),
+            theirs(TEXTS[:count], top_k=None, truncation=True, max_length=128),
+            strict=True,
+        ):
+            assert_same_labels(mine, ref)
+
+
+@pytest.mark.parametrize("mode", ["fixed", "dynamic"])
+@pytest.mark.parametrize("arch", NATIVE_ARCHES)
+def test_feature_extraction_matches_transformers(export_cache, arch, mode):
+    name = f"{arch}-feature-extraction"
+    package = export_cache.get(name, mode).output_dir
+    ours = modelexport.pipeline(model=str(package))
+    theirs = reference("feature-extraction", name)
+    tokenizer_kwargs = {"truncation": True, "max_length": max_length_of(mode)}
+    for text in TEXTS:
+        mine = np.asarray(ours(text))
+        ref = np.asarray(theirs(text, tokenize_kwargs=tokenizer_kwargs))
+        assert mine.shape == ref.shape
+        np.testing.assert_allclose(mine, ref, atol=1e-4)
+
+
+@pytest.mark.parametrize("mode", ["fixed", "dynamic"])
+def test_minilm_sentence_embeddings_match_sentence_transformers(export_cache, mode):
+    from sentence_transformers import SentenceTransformer
+
+    sentences = [t for t in TEXTS if t and t != LONG_TEXT] + ["A man is eating food."]
+    package = export_cache.get("minilm", mode).output_dir
+    ours = modelexport.pipeline(model=str(package)).sentence_embeddings(sentences)
+    theirs = SentenceTransformer(str(fixture_path("minilm")), device="cpu").encode(sentences)
+    cosine = np.sum(ours * theirs, axis=1) / (
+        np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1)
+    )
+    assert cosine.min() >= 0.99999, cosine
+    np.testing.assert_allclose(ours, theirs, atol=1e-4)
+
+
+def test_one_pipeline_from_eight_threads_equals_sequential(export_cache):
+    package = export_cache.get("bert-text-classification", "fixed").output_dir
+    classifier = modelexport.pipeline(model=str(package))
+    inputs = [f"input number {i} {'é' * (i % 7)} {TEXTS[i % len(TEXTS)][:80]}" for i in range(1000)]
+    sequential = [classifier(text, top_k=None) for text in inputs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(lambda text: classifier(text, top_k=None), inputs))
+    assert concurrent == sequential
+
+
+def test_native_cli_matches_python_and_reports_errors(export_cache, tmp_path):
+    package = export_cache.get("bert-text-classification", "fixed").output_dir
+    input_file = tmp_path / "inputs.jsonl"
+    input_file.write_text("\n".join(json.dumps(x) for x in [TEXTS[0], PAIRS[0]]) + "\n")
+    result = subprocess.run(
+        [str(RUN_BINARY), str(package), "--input-file", str(input_file), "--top-k", "all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    python = modelexport.pipeline(model=str(package))
+    expected = [python(TEXTS[0], top_k=None), python(PAIRS[0], top_k=None)]
+    for mine, ref in zip(lines, expected, strict=True):
+        assert [r["label"] for r in mine] == [r["label"] for r in ref]
+        np.testing.assert_allclose(
+            [r["score"] for r in mine], [r["score"] for r in ref], rtol=1e-12
+        )
+
+    usage = subprocess.run([str(RUN_BINARY)], capture_output=True, text=True)
+    assert usage.returncode == 2 and "usage:" in usage.stderr
+    missing = subprocess.run(
+        [str(RUN_BINARY), str(tmp_path / "nope"), "x"], capture_output=True, text=True
+    )
+    assert (
+        missing.returncode == 1
+        and missing.stderr.startswith("error: ")
+        and "nope" in missing.stderr
+    )
+
+
+def test_unsupported_tokenizer_component_is_named(export_cache):
+    package = export_cache.get("roberta-text-classification", "fixed").output_dir
+    with pytest.raises(ValueError, match=r"tokenizer.json: model.type: unknown model 'BPE'"):
+        modelexport.pipeline(model=str(package))
