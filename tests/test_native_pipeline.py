@@ -166,3 +166,49 @@ def test_unsupported_tokenizer_component_is_named(export_cache):
     package = export_cache.get("roberta-text-classification", "fixed").output_dir
     with pytest.raises(ValueError, match=r"tokenizer.json: model.type: unknown model 'BPE'"):
         modelexport.pipeline(model=str(package))
+
+
+def test_python_tokenizer_matches_hf_tokenizers():
+    """modelexport.Tokenizer (the C++ tokenizer through the bindings) against HF `tokenizers`
+    field for field; the 10,000+ line corpus runs in test_tokenizer_parity.py."""
+    from tokenizers import Tokenizer as HfTokenizer
+
+    path = fixture_path("minilm") / "tokenizer.json"
+    ours, theirs = modelexport.Tokenizer.from_file(path), HfTokenizer.from_file(str(path))
+    texts = [*TEXTS, "Hello [MASK] world!", "\u00a0tab\there\u3000ideographic"]
+    fields = ("ids", "type_ids", "tokens", "offsets", "special_tokens_mask", "attention_mask")
+    for text in texts:
+        for pair in (None, "the second sequence"):
+            mine, ref = ours.encode(text, pair), theirs.encode(text, pair)
+            for field in fields:
+                assert [
+                    tuple(x) if isinstance(x, tuple | list) else x for x in getattr(mine, field)
+                ] == [
+                    tuple(x) if isinstance(x, tuple | list) else x for x in getattr(ref, field)
+                ], (text, field)
+            assert ours.decode(mine.ids) == theirs.decode(ref.ids)
+    batch_mine, batch_ref = ours.encode_batch(texts), theirs.encode_batch(texts)
+    assert [e.ids for e in batch_mine] == [e.ids for e in batch_ref]
+    pairs = [(t, "context") for t in texts]
+    assert [e.ids for e in ours.encode_batch(pairs)] == [e.ids for e in theirs.encode_batch(pairs)]
+
+
+def test_python_run_command_matches_native_cli(export_cache, cli):
+    package = export_cache.get("bert-text-classification", "fixed").output_dir
+    python = cli("run", str(package), TEXTS[0], TEXTS[1], "--top-k", "all")
+    assert python.returncode == 0, python.stderr
+    native = subprocess.run(
+        [str(RUN_BINARY), str(package), TEXTS[0], TEXTS[1], "--top-k", "all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for mine, ref in zip(python.stdout.splitlines(), native.stdout.splitlines(), strict=True):
+        mine, ref = json.loads(mine), json.loads(ref)
+        assert [r["label"] for r in mine] == [r["label"] for r in ref]
+        np.testing.assert_allclose(
+            [r["score"] for r in mine], [r["score"] for r in ref], rtol=1e-12
+        )
+    assert cli("run", str(package)).returncode == 2
+    missing = cli("run", str(package.parent / "absent"), "x")
+    assert missing.returncode == 1 and "absent" in missing.stderr

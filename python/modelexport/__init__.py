@@ -20,10 +20,10 @@ def __getattr__(name: str) -> object:
         from modelexport.export.exporter import export_with_config
 
         return export_with_config
-    if name == "pipeline":
-        from modelexport.inference import pipeline
+    if name in ("pipeline", "Tokenizer"):
+        from modelexport import inference
 
-        return pipeline
+        return getattr(inference, name)
     if name == "validate_optimum_compatibility":
         from modelexport.optimum_compat import validate_optimum_compatibility
 

@@ -305,6 +305,57 @@ def extract(
 
 
 @app.command()
+def run(
+    package: Annotated[str, typer.Argument(help="Package folder or model.onnx.")],
+    texts: Annotated[list[str] | None, typer.Argument(help="Input texts.")] = None,
+    input_file: Annotated[
+        Path | None,
+        typer.Option(help='JSON lines: a string, or {"text": ..., "text_pair": ...}.'),
+    ] = None,
+    task: Annotated[str | None, typer.Option(help="Override the package's task.")] = None,
+    top_k: Annotated[
+        str, typer.Option(help="text-classification: labels per input, or 'all'.")
+    ] = "1",
+    function: Annotated[
+        str | None, typer.Option(help="text-classification: softmax, sigmoid or none.")
+    ] = None,
+    sentence_embedding: Annotated[
+        bool, typer.Option("--sentence-embedding", help="feature-extraction: pooled embeddings.")
+    ] = False,
+    threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads (0: default).")] = 0,
+) -> None:
+    """Run a package's pipeline natively; one JSON result per input (like modelexport-run)."""
+    from modelexport.inference import pipeline
+
+    inputs: list[Any] = list(texts or [])
+    try:
+        if input_file is not None:
+            for number, line in enumerate(input_file.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        inputs.append(json.loads(line))
+                    except json.JSONDecodeError as error:
+                        _fail(f"{input_file}:{number}: malformed JSON ({error.msg})")
+        if not inputs:
+            console.print("usage: modelexport run PACKAGE TEXT... | --input-file FILE")
+            raise typer.Exit(2)
+        runner = pipeline(task=task, model=package, threads=threads)
+        if runner.task == "text-classification":
+            k = None if top_k == "all" else int(top_k)
+            results = runner(inputs, top_k=k, function_to_apply=function)
+        elif sentence_embedding:
+            results = runner.sentence_embeddings(inputs).tolist()
+        else:
+            results = [result[0] for result in runner(inputs)]
+    except typer.Exit:
+        raise
+    except (ModelExportError, ValueError, RuntimeError, OSError) as error:
+        _fail(str(error))
+    for result in results:
+        print(json.dumps(result))
+
+
+@app.command()
 def validate(
     package: Annotated[Path, typer.Argument(help="Package folder.")],
     optimum: Annotated[

@@ -58,6 +58,7 @@ modelexport::MetadataProps read_metadata(const std::string& path) {
 }  // namespace
 
 void bind_pipelines(nb::module_& m);  // pipeline_bindings.cpp
+void bind_tokenizer(nb::module_& m);  // tokenizer_bindings.cpp
 
 NB_MODULE(_native, m) {
   m.doc() = "modelexport C++ core";
@@ -103,4 +104,5 @@ NB_MODULE(_native, m) {
       "config_json"_a, "sentence_transformers"_a, "origin"_a,
       "The pipeline task for a config.json (architectures), as the runtime decides it.");
   bind_pipelines(m);
+  bind_tokenizer(m);
 }

@@ -6,5 +6,6 @@ from modelexport.inference.pipelines import (
     TextClassificationPipeline,
     pipeline,
 )
+from modelexport.inference.tokenizer import Tokenizer
 
-__all__ = ["FeatureExtractionPipeline", "TextClassificationPipeline", "pipeline"]
+__all__ = ["FeatureExtractionPipeline", "TextClassificationPipeline", "Tokenizer", "pipeline"]
