@@ -212,3 +212,58 @@ def test_python_run_command_matches_native_cli(export_cache, cli):
     assert cli("run", str(package)).returncode == 2
     missing = cli("run", str(package.parent / "absent"), "x")
     assert missing.returncode == 1 and "absent" in missing.stderr
+
+
+MASKED = [
+    "Paris is the [MASK] of France.",
+    "The [MASK] sat on the [MASK], Zürich café.",
+    "[MASK] " + LONG_TEXT,  # truncated to the fixed length, the mask survives
+]
+
+
+@pytest.mark.parametrize("mode", ["fixed", "dynamic"])
+@pytest.mark.parametrize("arch", NATIVE_ARCHES)
+def test_fill_mask_matches_transformers(export_cache, arch, mode):
+    name = f"{arch}-fill-mask"
+    package = export_cache.get(name, mode).output_dir
+    ours = modelexport.pipeline(model=str(package))
+    theirs = reference("fill-mask", name)
+    kwargs = {"tokenizer_kwargs": {"truncation": True, "max_length": max_length_of(mode)}}
+
+    def same(mine, ref):
+        if isinstance(ref, list) and ref and isinstance(ref[0], list):
+            for m, r in zip(mine, ref, strict=True):
+                same(m, r)
+            return
+        assert [(c["token"], c["token_str"], c["sequence"]) for c in mine] == [
+            (c["token"], c["token_str"], c["sequence"]) for c in ref
+        ]
+        np.testing.assert_allclose([c["score"] for c in mine], [c["score"] for c in ref], atol=1e-4)
+
+    for text in MASKED:
+        same(ours(text, top_k=4), theirs(text, top_k=4, **kwargs))
+    same(ours(MASKED, top_k=2), theirs(MASKED, top_k=2, **kwargs))
+    same(
+        ours(MASKED[0], targets=["capital", "city", "zzzzqx"]),
+        theirs(MASKED[0], targets=["capital", "city", "zzzzqx"], **kwargs),
+    )
+    with pytest.raises(ValueError, match="no mask token"):
+        ours("no mask here")
+
+
+def test_fill_mask_through_both_clis(export_cache, cli):
+    package = export_cache.get("bert-fill-mask", "fixed").output_dir
+    args = [MASKED[0], MASKED[1], "--top-k", "3"]
+    native = subprocess.run(
+        [str(RUN_BINARY), str(package), *args], capture_output=True, text=True, check=True
+    )
+    python = cli("run", str(package), *args)
+    assert python.returncode == 0, python.stderr
+    expected = modelexport.pipeline(model=str(package))(MASKED[:2], top_k=3)
+    for output in (native.stdout, python.stdout):
+        lines = [json.loads(line) for line in output.splitlines()]
+        assert len(lines) == 2
+        assert [c["token"] for c in lines[0]] == [c["token"] for c in expected[0]]
+        assert [[c["sequence"] for c in mask] for mask in lines[1]] == [
+            [c["sequence"] for c in mask] for mask in expected[1]
+        ]

@@ -1,9 +1,11 @@
 // modelexport-run: runs a package's pipeline on texts, with no Python. The task, tokenizer and
 // input shapes come from the package. One JSON result per input on stdout.
 // Exit codes: 0 ok, 1 error, 2 bad usage.
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -20,7 +22,9 @@ constexpr const char* kUsage =
     "  TEXT                 input texts (or use --input-file)\n"
     "  --input-file FILE    JSON lines: a string, or {\"text\": ..., \"text_pair\": ...}\n"
     "  --task TASK          override the package's task\n"
-    "  --top-k N|all        text-classification: labels per input (default 1)\n"
+    "  --top-k N|all        text-classification: labels per input (default 1);\n"
+    "                       fill-mask: candidates per mask (default 5)\n"
+    "  --targets A,B,...    fill-mask: only these candidate tokens\n"
     "  --function F         text-classification: softmax, sigmoid or none (default: by config)\n"
     "  --sentence-embedding feature-extraction: pooled sentence embeddings\n"
     "  --threads N          ONNX Runtime intra-op threads\n";
@@ -29,7 +33,8 @@ struct Arguments {
   std::string package;
   std::vector<modelexport::TextInput> inputs;
   modelexport::PipelineOptions options;
-  std::optional<std::size_t> top_k = 1;
+  std::optional<std::size_t> top_k;  // unset: the task's default; SIZE_MAX: all
+  std::vector<std::string> targets;
   modelexport::ClassificationFunction function = modelexport::ClassificationFunction::kDefault;
   bool sentence_embedding = false;
 };
@@ -73,7 +78,7 @@ Arguments parse(int argc, char** argv) {
     } else if (arg == "--top-k") {
       std::string k = value(i);
       if (k == "all") {
-        args.top_k = std::nullopt;
+        args.top_k = std::numeric_limits<std::size_t>::max();
       } else {
         try {
           args.top_k = static_cast<std::size_t>(std::stoul(k));
@@ -91,6 +96,13 @@ Arguments parse(int argc, char** argv) {
         args.function = modelexport::ClassificationFunction::kNone;
       } else {
         throw UsageError("--function expects softmax, sigmoid or none, got " + f);
+      }
+    } else if (arg == "--targets") {
+      std::string list = value(i);
+      for (std::size_t start = 0; start <= list.size();) {
+        std::size_t comma = std::min(list.find(',', start), list.size());
+        if (comma > start) args.targets.push_back(list.substr(start, comma - start));
+        start = comma + 1;
       }
     } else if (arg == "--sentence-embedding") {
       args.sentence_embedding = true;
@@ -138,7 +150,9 @@ int main(int argc, char** argv) {
                                                  : args.options.task;
     if (task == "text-classification") {
       modelexport::TextClassificationPipeline pipeline(args.package, args.options);
-      for (const auto& labels : pipeline(args.inputs, args.top_k, args.function)) {
+      std::optional<std::size_t> top_k = args.top_k.value_or(1);
+      if (top_k == std::numeric_limits<std::size_t>::max()) top_k.reset();
+      for (const auto& labels : pipeline(args.inputs, top_k, args.function)) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& l : labels) out.push_back({{"label", l.label}, {"score", l.score}});
         std::cout << out.dump() << "\n";
@@ -152,10 +166,27 @@ int main(int argc, char** argv) {
         for (const auto& tokens : pipeline(args.inputs))
           std::cout << nlohmann::json(tokens).dump() << "\n";
       }
+    } else if (task == "fill-mask") {
+      modelexport::FillMaskPipeline pipeline(args.package, args.options);
+      for (const auto& masks : pipeline(args.inputs, args.top_k.value_or(5), args.targets)) {
+        nlohmann::json per_mask = nlohmann::json::array();
+        for (const auto& candidates : masks) {
+          nlohmann::json list = nlohmann::json::array();
+          for (const auto& c : candidates) {
+            list.push_back({{"score", c.score},
+                            {"token", c.token},
+                            {"token_str", c.token_str},
+                            {"sequence", c.sequence}});
+          }
+          per_mask.push_back(std::move(list));
+        }
+        // One mask: its candidate list, as transformers returns it; several: one list each.
+        std::cout << (per_mask.size() == 1 ? per_mask[0] : per_mask).dump() << "\n";
+      }
     } else {
       throw std::invalid_argument("task '" + task +
                                   "' is not in the native runtime yet (supported: "
-                                  "text-classification, feature-extraction)");
+                                  "text-classification, feature-extraction, fill-mask)");
     }
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

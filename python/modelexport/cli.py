@@ -314,8 +314,12 @@ def run(
     ] = None,
     task: Annotated[str | None, typer.Option(help="Override the package's task.")] = None,
     top_k: Annotated[
-        str, typer.Option(help="text-classification: labels per input, or 'all'.")
-    ] = "1",
+        str | None,
+        typer.Option(
+            help="text-classification: labels per input, or 'all' (default 1); "
+            "fill-mask: candidates per mask (default 5)."
+        ),
+    ] = None,
     function: Annotated[
         str | None, typer.Option(help="text-classification: softmax, sigmoid or none.")
     ] = None,
@@ -341,8 +345,10 @@ def run(
             raise typer.Exit(2)
         runner = pipeline(task=task, model=package, threads=threads)
         if runner.task == "text-classification":
-            k = None if top_k == "all" else int(top_k)
+            k = None if top_k == "all" else int(top_k or 1)
             results = runner(inputs, top_k=k, function_to_apply=function)
+        elif runner.task == "fill-mask":
+            results = runner(inputs, top_k=int(top_k or 5))
         elif sentence_embedding:
             results = runner.sentence_embeddings(inputs).tolist()
         else:

@@ -44,6 +44,8 @@ class Package {
   std::optional<SentencePooling> sentence_pooling() const;
   // Longest input the model accepts (tokenizer model_max_length or max_position_embeddings).
   std::optional<std::int64_t> max_length() const;
+  // A special token of the tokenizer ("mask_token", "cls_token", ...) as the exporter recorded it.
+  std::optional<std::string> special_token(const std::string& name) const;
   // The tokenizer's padding token and id as the exporter recorded them.
   std::optional<std::pair<std::string, std::int64_t>> pad_token() const;
 

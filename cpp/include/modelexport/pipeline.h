@@ -48,8 +48,9 @@ class TextModelRunner {
   const Tokenizer& tokenizer() const;
 
   struct Row {
-    std::vector<std::int64_t> attention_mask;  // of the encoded input (padding included)
-    std::vector<FloatTensor> outputs;          // this input's slice of each requested output
+    std::vector<std::int64_t> ids;  // of the encoded input (padding included)
+    std::vector<std::int64_t> attention_mask;
+    std::vector<FloatTensor> outputs;  // this input's slice of each requested output
   };
   // Thread-safe.
   std::vector<Row> run(const std::vector<TextInput>& inputs,
@@ -71,6 +72,30 @@ class TextClassificationPipeline {
 
  private:
   TextModelRunner runner_;
+};
+
+// One proposal for a masked position, as transformers' fill-mask returns it.
+struct FillMaskCandidate {
+  double score = 0;
+  std::int64_t token = 0;
+  std::string token_str;
+  std::string sequence;  // the input with this token in place of the mask, decoded
+};
+
+class FillMaskPipeline {
+ public:
+  explicit FillMaskPipeline(const std::string& package_path, const PipelineOptions& options = {});
+  // Per input, per mask token in it (in order): the top_k candidates, best first. `targets`
+  // restricts candidates to those tokens (a word missing from the vocabulary stands for its
+  // first sub-token). Throws std::invalid_argument when an input has no mask token.
+  std::vector<std::vector<std::vector<FillMaskCandidate>>> operator()(
+      const std::vector<TextInput>& inputs, std::size_t top_k = 5,
+      const std::vector<std::string>& targets = {}) const;
+
+ private:
+  TextModelRunner runner_;
+  std::int64_t mask_id_;
+  std::optional<std::int64_t> pad_id_;
 };
 
 class FeatureExtractionPipeline {

@@ -219,4 +219,13 @@ std::optional<std::pair<std::string, std::int64_t>> Package::pad_token() const {
   return std::make_pair(token, processor["pad_token_id"].get<std::int64_t>());
 }
 
+std::optional<std::string> Package::special_token(const std::string& name) const {
+  const Json& processor = impl_->processor_config;
+  if (!processor.contains("special_tokens") || !processor["special_tokens"].contains(name) ||
+      !processor["special_tokens"][name].is_string()) {
+    return std::nullopt;
+  }
+  return processor["special_tokens"][name].get<std::string>();
+}
+
 }  // namespace modelexport

@@ -134,6 +134,7 @@ std::vector<TextModelRunner::Row> TextModelRunner::run(
     std::vector<FloatTensor> outputs = impl_->session.run(feeds, output_names);
     for (std::size_t i = 0; i < real; ++i) {
       Row row;
+      row.ids = encodings[i].ids;
       row.attention_mask = encodings[i].attention_mask;
       for (const auto& output : outputs) {
         FloatTensor slice;

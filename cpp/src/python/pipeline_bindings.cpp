@@ -4,6 +4,7 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
 #include "modelexport/package.h"
@@ -95,4 +96,33 @@ void bind_pipelines(nb::module_& m) {
             return self.sentence_embeddings(inputs);
           },
           "inputs"_a);
+
+  nb::class_<modelexport::FillMaskPipeline>(m, "FillMaskPipeline")
+      .def(
+          "__init__",
+          [](modelexport::FillMaskPipeline* self, const std::string& path, const std::string& task,
+             int threads) {
+            new (self) modelexport::FillMaskPipeline(path, make_options(task, threads));
+          },
+          "path"_a, "task"_a = "", "threads"_a = 0)
+      .def(
+          "__call__",
+          [](const modelexport::FillMaskPipeline& self, const std::vector<RawInput>& raw,
+             std::size_t top_k, const std::vector<std::string>& targets) {
+            auto inputs = to_inputs(raw);
+            nb::gil_scoped_release release;
+            using Candidate = std::tuple<double, std::int64_t, std::string, std::string>;
+            std::vector<std::vector<std::vector<Candidate>>> out;
+            for (const auto& masks : self(inputs, top_k, targets)) {
+              auto& per_input = out.emplace_back();
+              for (const auto& candidates : masks) {
+                auto& per_mask = per_input.emplace_back();
+                for (const auto& c : candidates) {
+                  per_mask.emplace_back(c.score, c.token, c.token_str, c.sequence);
+                }
+              }
+            }
+            return out;
+          },
+          "inputs"_a, "top_k"_a = 5, "targets"_a = std::vector<std::string>{});
 }

@@ -3,9 +3,16 @@ runtime (no PyTorch, no transformers) and returns what the transformers pipeline
 
 from modelexport.inference.pipelines import (
     FeatureExtractionPipeline,
+    FillMaskPipeline,
     TextClassificationPipeline,
     pipeline,
 )
 from modelexport.inference.tokenizer import Tokenizer
 
-__all__ = ["FeatureExtractionPipeline", "TextClassificationPipeline", "Tokenizer", "pipeline"]
+__all__ = [
+    "FeatureExtractionPipeline",
+    "FillMaskPipeline",
+    "TextClassificationPipeline",
+    "Tokenizer",
+    "pipeline",
+]

@@ -77,7 +77,35 @@ class FeatureExtractionPipeline:
         return np.asarray(self._native.sentence_embeddings(normalized), dtype=np.float32)
 
 
+class FillMaskPipeline:
+    task = "fill-mask"
+
+    def __init__(self, model: str, threads: int = 0) -> None:
+        self.model = model
+        self._native = _native.FillMaskPipeline(model, self.task, threads)
+
+    def __call__(
+        self, inputs: str | list[str], top_k: int = 5, targets: str | list[str] | None = None
+    ) -> Any:
+        """Like transformers: per input, a list of {score, token, token_str, sequence} for one
+        mask, or one such list per mask when the input has several."""
+        normalized, single = _normalize(inputs)
+        target_list = [targets] if isinstance(targets, str) else list(targets or [])
+        results = []
+        for masks in self._native(normalized, top_k, target_list):
+            shaped = [
+                [
+                    {"score": score, "token": token, "token_str": token_str, "sequence": sequence}
+                    for score, token, token_str, sequence in candidates
+                ]
+                for candidates in masks
+            ]
+            results.append(shaped[0] if len(shaped) == 1 else shaped)
+        return results[0] if single else results
+
+
 _PIPELINES: dict[str, type] = {
+    FillMaskPipeline.task: FillMaskPipeline,
     TextClassificationPipeline.task: TextClassificationPipeline,
     FeatureExtractionPipeline.task: FeatureExtractionPipeline,
 }
