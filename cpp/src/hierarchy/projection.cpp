@@ -61,10 +61,13 @@ class Projector {
   const std::vector<std::size_t>& own_nodes() const { return own_nodes_; }
 
  private:
+  using Consumers = std::unordered_map<std::string_view, std::vector<int>>;
+  using Producers = std::unordered_map<std::string_view, int>;
+
   void inherit_by_data_flow(const onnx::GraphProto& graph, std::vector<int>& module) const {
     const int count = graph.node_size();
-    std::unordered_map<std::string_view, int> producer;
-    std::unordered_map<std::string_view, std::vector<int>> consumers;
+    Producers producer;
+    Consumers consumers;
     for (int i = 0; i < count; ++i) {
       const auto& node = graph.node(i);
       for (const auto& output : node.output()) {
@@ -78,87 +81,75 @@ class Projector {
     for (bool changed = true; changed;) {
       changed = false;
       for (int i = count - 1; i >= 0; --i) {
-        if (module[i] != kNoModule) continue;
-        int found = kNoModule;
-        bool all_known = true;
-        for (const auto& output : graph.node(i).output()) {
-          auto it = consumers.find(output);
-          if (it == consumers.end()) continue;
-          for (int consumer : it->second) {
-            if (module[consumer] == kNoModule) {
-              all_known = false;
-            } else {
-              found = lca(found, module[consumer]);
-            }
-          }
-        }
-        if (found != kNoModule && all_known) {
-          module[i] = found;
-          changed = true;
+        if (module[i] == kNoModule) {
+          changed |= assign(module[i], from_consumers(graph.node(i), consumers, module, true));
         }
       }
       for (int i = 0; i < count; ++i) {
-        if (module[i] != kNoModule) continue;
-        if (has_consumers(graph.node(i), consumers)) continue;  // waits for its consumers
-        int found = kNoModule;
-        for (const auto& input : hierarchy::consumed_names(graph.node(i))) {
-          auto it = producer.find(input);
-          if (it != producer.end() && module[it->second] != kNoModule) {
-            found = lca(found, module[it->second]);
-          }
-        }
-        if (found != kNoModule) {
-          module[i] = found;
-          changed = true;
+        // A node with consumers waits for them; one feeding only graph outputs follows its inputs.
+        if (module[i] == kNoModule && !has_consumers(graph.node(i), consumers)) {
+          changed |= assign(module[i], from_producers(graph.node(i), producer, module));
         }
       }
       if (!changed) changed = settle_partially_known(graph, consumers, producer, module);
     }
   }
 
-  static bool has_consumers(
-      const onnx::NodeProto& node,
-      const std::unordered_map<std::string_view, std::vector<int>>& consumers) {
+  static bool assign(int& slot, int found) {
+    if (found == kNoModule) return false;
+    slot = found;
+    return true;
+  }
+
+  static bool has_consumers(const onnx::NodeProto& node, const Consumers& consumers) {
     return std::any_of(node.output().begin(), node.output().end(),
                        [&](const std::string& output) { return consumers.count(output) != 0; });
   }
 
-  // When the strict rules stall (an unscoped node waits on an unscoped consumer that itself
-  // waits on it, e.g. a chain that ends in a graph output), use whatever is known: first the
-  // known consumers, then the known producers.
-  bool settle_partially_known(
-      const onnx::GraphProto& graph,
-      const std::unordered_map<std::string_view, std::vector<int>>& consumers,
-      const std::unordered_map<std::string_view, int>& producer, std::vector<int>& module) const {
-    bool changed = false;
-    for (int i = graph.node_size() - 1; i >= 0; --i) {
-      if (module[i] != kNoModule) continue;
-      int found = kNoModule;
-      for (const auto& output : graph.node(i).output()) {
-        auto it = consumers.find(output);
-        if (it == consumers.end()) continue;
-        for (int consumer : it->second) {
-          if (module[consumer] != kNoModule) found = lca(found, module[consumer]);
+  // The deepest module containing the modules of the node's consumers; kNoModule when none is
+  // known, or, when `strict`, when any consumer is still unknown.
+  int from_consumers(const onnx::NodeProto& node, const Consumers& consumers,
+                     const std::vector<int>& module, bool strict) const {
+    int found = kNoModule;
+    for (const auto& output : node.output()) {
+      auto it = consumers.find(output);
+      if (it == consumers.end()) continue;
+      for (int consumer : it->second) {
+        if (module[consumer] != kNoModule) {
+          found = lca(found, module[consumer]);
+        } else if (strict) {
+          return kNoModule;
         }
-      }
-      if (found != kNoModule) {
-        module[i] = found;
-        changed = true;
       }
     }
-    if (changed) return true;
-    for (int i = 0; i < graph.node_size(); ++i) {
-      if (module[i] != kNoModule) continue;
-      int found = kNoModule;
-      for (const auto& input : hierarchy::consumed_names(graph.node(i))) {
-        auto it = producer.find(input);
-        if (it != producer.end() && module[it->second] != kNoModule) {
-          found = lca(found, module[it->second]);
-        }
+    return found;
+  }
+
+  int from_producers(const onnx::NodeProto& node, const Producers& producer,
+                     const std::vector<int>& module) const {
+    int found = kNoModule;
+    for (const auto& input : hierarchy::consumed_names(node)) {
+      auto it = producer.find(input);
+      if (it != producer.end() && module[it->second] != kNoModule) {
+        found = lca(found, module[it->second]);
       }
-      if (found != kNoModule) {
-        module[i] = found;
-        changed = true;
+    }
+    return found;
+  }
+
+  // When the strict rules stall (an unscoped node waits on an unscoped consumer that itself
+  // waits on it), use whatever is known: first the known consumers, then the known producers.
+  bool settle_partially_known(const onnx::GraphProto& graph, const Consumers& consumers,
+                              const Producers& producer, std::vector<int>& module) const {
+    bool changed = false;
+    for (int i = graph.node_size() - 1; i >= 0; --i) {
+      if (module[i] == kNoModule) {
+        changed |= assign(module[i], from_consumers(graph.node(i), consumers, module, false));
+      }
+    }
+    for (int i = 0; !changed && i < graph.node_size(); ++i) {
+      if (module[i] == kNoModule) {
+        changed |= assign(module[i], from_producers(graph.node(i), producer, module));
       }
     }
     return changed;
