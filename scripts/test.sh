@@ -9,7 +9,7 @@ echo "== lint"
 .venv/bin/ruff format --check python tests scripts bench
 clang-format --dry-run -Werror cpp/include/modelexport/*.h cpp/src/*/*.cpp cpp/src/*/*.h \
   cpp/src/*/*/*.cpp cpp/src/*/*/*.h \
-  cpp/tools/*.cpp cpp/tests/*.cpp cpp/tests/*.h
+  cpp/tools/*.cpp cpp/tests/*.cpp cpp/tests/*.h cpp/fuzz/*.cpp
 
 echo "== GoogleTest"
 ctest --test-dir build --output-on-failure
@@ -23,6 +23,10 @@ ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 build-asan/modelexp
 
 echo "== fixture models"
 .venv/bin/python scripts/make_fixtures.py
+.venv/bin/python scripts/make_tokenizer_fixtures.py
+
+echo "== fuzzing the tokenizer (libFuzzer + ASan/UBSan, about a minute)"
+scripts/fuzz.sh
 
 echo "== pytest"
 .venv/bin/pytest -q "$@"

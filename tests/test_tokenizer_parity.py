@@ -12,11 +12,9 @@ The tool is found through MODELEXPORT_TOKENIZE_BIN (default: <repo>/build/modele
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tokenizer_corpus import SEED, build_corpus
 
 tokenizers = pytest.importorskip("tokenizers")
 
@@ -37,8 +37,6 @@ MINILM_TOKENIZER = (
     / "model"
     / "tokenizer.json"
 )
-SEED = 20260622
-CORPUS_LINES = 11_000
 
 
 def tool_path() -> Path:
@@ -47,209 +45,7 @@ def tool_path() -> Path:
     )
 
 
-# --- corpus ---------------------------------------------------------------------------------------
-
-_LOCALE_STRING = re.compile(r'"((?:<U[0-9A-Fa-f]{4,8}>)+)"')
-_LOCALE_CHAR = re.compile(r"<U([0-9A-Fa-f]{4,8})>")
-
-
-def _clean(line: str) -> str:
-    """Lines travel newline-separated: no newline inside; tabs only where a test wants them."""
-    return line.replace("\n", " ")
-
-
-def _files(root: Path, pattern: str) -> list[Path]:
-    return sorted(p for p in root.glob(pattern) if p.is_file()) if root.is_dir() else []
-
-
-def machine_text(rng: random.Random) -> list[str]:
-    """Natural text available on a Debian machine, deterministic for a given machine."""
-    lines: list[str] = []
-    for path in _files(Path("/usr/share/common-licenses"), "*"):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        paragraph: list[str] = []
-        for raw in text.splitlines():
-            raw = raw.strip()
-            if raw:
-                lines.append(raw)
-                paragraph.append(raw)
-            elif paragraph:
-                lines.append(" ".join(paragraph))  # long lines for truncation
-                paragraph = []
-    changelogs = _files(Path("/usr/share/doc"), "*/changelog.Debian.gz")
-    for path in rng.sample(changelogs, min(120, len(changelogs))):
-        try:
-            text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-        except (OSError, EOFError):
-            continue
-        lines.extend(raw.strip() for raw in text.splitlines()[:60] if raw.strip())
-    for path in _files(Path("/usr/share/i18n/locales"), "*"):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        strings = [
-            "".join(chr(int(h, 16)) for h in _LOCALE_CHAR.findall(m.group(1)))
-            for m in _LOCALE_STRING.finditer(text)
-        ]
-        strings = [s for s in strings if s.strip()]
-        for i in range(0, len(strings), 7):  # month/day names, formats, language names
-            lines.append(" ".join(strings[i : i + 7]))
-    stdlib = Path(os.__file__).parent
-    for path in rng.sample(_files(stdlib, "*.py"), 40):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        lines.extend(raw.strip() for raw in text.splitlines() if raw.strip())
-    return [_clean(line) for line in lines if line]
-
-
-# Pieces for generated edge cases.
-ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÉÎÕÜŚŻźžčřůőűłđğışİĞŞÅØÆæœßẞǅǈǋ"
-COMBINING = [chr(c) for c in (*range(0x300, 0x370), 0x1AB0, 0x1DC0, 0x20D0, 0x302A, 0x0E48)]
-CJK = "你好世界中文字符漢字日本語の文章です한국어텍스트｢｣、。龍龘𠀀𠀁𪚲𫝀𬺰𰀀𱍐丽丸乁"
-EMOJI = [
-    "😀",
-    "👍🏽",
-    "👨‍👩‍👧‍👦",
-    "🏳️‍🌈",
-    "🇫🇷",
-    "❤️",
-    "🧑🏿‍💻",
-    "©️",
-    "1️⃣",
-    "🫠",
-    "🥺",
-    "🩰",
-]
-RTL = [
-    "مرحبا بالعالم",
-    "اَلسَّلَامُ عَلَيْكُمْ",
-    "שָׁלוֹם עוֹלָם",
-    "עברית",
-    "‏مرحبا‎",
-    "۱۲۳٤٥",
-]
-CONTROLS = [chr(c) for c in (0, 1, 7, 8, 0x0B, 0x0C, 0x0D, 0x1B, 0x1F, 0x7F, 0x80, 0x85, 0x9F)]
-FORMAT = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad", "\u061c"]
-FORMAT += ["\u202a", "\u202e", "\u2066", "\u2069", "\U000e0001", "\U000e0041", "\u180e"]
-FORMAT += ["\u0600", "\u08e2", "\u0890", "\U000110cd", "\U00013430", "\U00013439"]
-SPACES = ["\u00a0", "\u3000", "\u2000", "\u2003", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f"]
-SPACES += ["\u1680", "\t", " ", "  ", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"]
-PRIVATE = ["\ue000", "\uf8ff", "\U000f0000", "\U0010fffd", "\U00100000"]
-SPECIAL = ["[CLS]", "[SEP]", "[MASK]", "[PAD]", "[UNK]", "[mask]", "[MAS", "[[MASK]]", "[CLS][SEP]"]
-PUNCT = list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~¡¿«»‘’“”„‹›–—…·•§¶†‡※⁂、。・")  # noqa: RUF001
-PUNCT += [
-    "\u2e4f",
-    "\u2e52",
-    "\u166d",
-    "\U000111c9",
-    "\u0f14",
-    "\U0001e95e",
-    "\u055d",
-    "\U00011944",
-]
-SCRIPTS = [
-    "Ελληνικά κείμενα ΣΊΣΥΦΟΣ ς",
-    "Русский текст Ёжик",
-    "हिन्दी भाषा का पाठ",
-    "ภาษาไทยสวัสดี",
-    "ქართული",
-    "Հայերեն",
-    "አማርኛ",
-    "ᏣᎳᎩ",
-    "ܐܪܡܝܐ",
-    "ࡠࡡࡢ",
-    "𐌰𐌱𐌲",
-    "Ꭰꭰ",
-    "ꟊꟋ",
-    "𞤀𞤢",
-    "𑤸𑤰",
-    "ﬁﬂ ｆｕｌｌｗｉｄｔｈ",  # noqa: RUF001
-    "①②③ Ⅻ ½ ² ∑∫≈",
-    "Ǆǅǆ İstanbul DİYARBAKIR",
-    "𝐀𝐁𝐂 𝔄𝔅",  # noqa: RUF001
-]
-WORDS = [
-    "the",
-    "quick",
-    "brown",
-    "fox",
-    "jumps",
-    "over",
-    "lazy",
-    "dog",
-    "don't",
-    "it's",
-    "we've",
-    "they're",
-    "naïve",
-    "café",
-]
-
-
-def random_code_point(rng: random.Random) -> str:
-    while True:
-        c = rng.choice(
-            [
-                rng.randrange(0x20, 0x250),
-                rng.randrange(0x250, 0x3000),
-                rng.randrange(0x3000, 0x10000),
-                rng.randrange(0x10000, 0x110000),
-            ]
-        )
-        if not 0xD800 <= c <= 0xDFFF and c != 0x0A:
-            return chr(c)
-
-
-def edge_case(rng: random.Random) -> str:
-    kind = rng.randrange(14)
-    parts: list[str] = []
-    for _ in range(rng.randint(1, 12)):
-        pick = rng.randrange(16) if kind == 0 else rng.choice([kind, kind, rng.randrange(16)])
-        if pick == 1:
-            word = rng.choice(WORDS)
-            parts.append("".join(rng.choice(COMBINING) if rng.random() < 0.3 else c for c in word))
-        elif pick == 2:
-            base = rng.choice("aeiouAEIOUnc")
-            parts.append(base + "".join(rng.choice(COMBINING) for _ in range(rng.randint(1, 4))))
-        elif pick == 3:
-            parts.append("".join(rng.choice(CJK) for _ in range(rng.randint(1, 6))))
-        elif pick == 4:
-            parts.append("".join(rng.choice(EMOJI) for _ in range(rng.randint(1, 3))))
-        elif pick == 5:
-            parts.append(rng.choice(RTL))
-        elif pick == 6:
-            parts.append(rng.choice(WORDS) + rng.choice(CONTROLS) + rng.choice(WORDS))
-        elif pick == 7:
-            parts.append(rng.choice(FORMAT).join(rng.sample(WORDS, 2)))
-        elif pick == 8:
-            parts.append(rng.choice(PRIVATE) + rng.choice(WORDS))
-        elif pick == 9:
-            n = rng.choice([99, 100, 101, 150, 300])
-            parts.append("".join(rng.choice("abcdefghij") for _ in range(n)))
-        elif pick == 10:
-            parts.append(rng.choice(PUNCT) * rng.randint(1, 8))
-        elif pick == 11:
-            sep = "" if rng.random() < 0.5 else " "
-            parts.append(rng.choice(WORDS) + sep + rng.choice(SPECIAL) + sep + rng.choice(WORDS))
-        elif pick == 12:
-            parts.append(rng.choice(SPACES) * rng.randint(1, 3))
-        elif pick == 13:
-            parts.append(rng.choice(SCRIPTS))
-        elif pick == 14:
-            parts.append("".join(rng.choice(ACCENTED) for _ in range(rng.randint(1, 8))))
-        else:
-            parts.append("".join(random_code_point(rng) for _ in range(rng.randint(1, 5))))
-    joiner = rng.choice([" ", " ", " ", "", rng.choice(SPACES)])
-    return _clean(joiner.join(parts))
-
-
-def build_corpus() -> list[str]:
-    rng = random.Random(SEED)
-    found = machine_text(rng)
-    rng.shuffle(found)
-    natural = found[: CORPUS_LINES // 2]
-    generated = [edge_case(rng) for _ in range(CORPUS_LINES - len(natural))]
-    generated += ["", " ", "\t", "\x00", "[CLS]", "[SEP] [SEP]", "[MASK]" * 3, "\ufffd", "İ"]
-    lines = natural + generated
-    rng.shuffle(lines)
-    return lines
+# --- corpus (tests/tokenizer_corpus.py) -------------------------------------------------------
 
 
 @pytest.fixture(scope="module")

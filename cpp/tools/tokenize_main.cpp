@@ -1,6 +1,7 @@
 // modelexport-tokenize: encodes stdin lines with a tokenizer.json and prints one compact JSON
 // object per line (ids, type_ids, tokens, offsets, masks, word/sequence ids and the decoded
-// text), the native counterpart of tokenizers' Tokenizer.encode for scripts and parity tests.
+// text; with --overflowing, the parts truncation cut off as "overflowing", a list of the same
+// objects), the native counterpart of tokenizers' Tokenizer.encode for scripts and parity tests.
 // Exit codes: 0 ok, 1 error (a line that fails prints {"error": ...} and the run exits 1 at
 // the end), 2 bad usage.
 #include <cerrno>
@@ -21,6 +22,9 @@ constexpr const char* kUsage =
     "  --pairs                each line is FIRST<TAB>SECOND (a sentence pair)\n"
     "  --max-length N         truncate to N tokens (special tokens included)\n"
     "  --truncation STRATEGY  longest_first (default), only_first or only_second\n"
+    "  --truncate-from SIDE   right (default) or left\n"
+    "  --stride N             tokens repeated between overflowing parts (needs truncation)\n"
+    "  --overflowing          print the parts truncation cut off (\"overflowing\", when any)\n"
     "  --no-truncation        ignore tokenizer.json's truncation\n"
     "  --pad-to N|longest     pad to N tokens, or to the longest of each batch\n"
     "  --no-padding           ignore tokenizer.json's padding\n"
@@ -34,12 +38,17 @@ struct Options {
   bool pairs = false;
   std::optional<std::size_t> max_length;
   std::optional<std::string> strategy;
+  std::optional<std::size_t> stride;
+  std::optional<modelexport::Direction> truncate_from;
   bool no_truncation = false;
   std::optional<std::string> pad_to;
   bool no_padding = false;
   std::size_t batch_size = 1;
   bool add_special_tokens = true;
   bool skip_special_tokens = true;
+  // Off by default: a pair's parts are all combinations of its sequences' parts, so long
+  // inputs truncated short print thousands of them.
+  bool overflowing = false;
 };
 
 struct UsageError {
@@ -70,6 +79,17 @@ Options parse_args(int argc, char** argv) {
       o.max_length = parse_count("--max-length", value());
     } else if (arg == "--truncation") {
       o.strategy = value();
+    } else if (arg == "--stride") {
+      o.stride = parse_count("--stride", value());
+    } else if (arg == "--truncate-from") {
+      const std::string side = value();
+      if (side != "left" && side != "right") {
+        throw UsageError{"--truncate-from expects left or right, got '" + side + "'"};
+      }
+      o.truncate_from =
+          side == "left" ? modelexport::Direction::kLeft : modelexport::Direction::kRight;
+    } else if (arg == "--overflowing") {
+      o.overflowing = true;
     } else if (arg == "--no-truncation") {
       o.no_truncation = true;
     } else if (arg == "--pad-to") {
@@ -97,11 +117,18 @@ Options parse_args(int argc, char** argv) {
 
 void configure(modelexport::Tokenizer& tokenizer, const Options& o) {
   if (o.no_truncation) tokenizer.set_truncation(std::nullopt);
-  if (o.max_length || o.strategy) {
+  if ((o.stride || o.truncate_from) && !o.max_length && !tokenizer.truncation()) {
+    throw UsageError{
+        "--stride and --truncate-from need truncation (--max-length N, or "
+        "tokenizer.json's)"};
+  }
+  if (o.max_length || o.strategy || o.stride || o.truncate_from) {
     modelexport::TruncationOptions t =
         tokenizer.truncation().value_or(modelexport::TruncationOptions{});
     if (o.max_length) t.max_length = *o.max_length;
     if (o.strategy) t.strategy = modelexport::parse_truncation_strategy(*o.strategy);
+    if (o.stride) t.stride = *o.stride;
+    if (o.truncate_from) t.direction = *o.truncate_from;
     tokenizer.set_truncation(t);
   }
   if (o.no_padding) tokenizer.set_padding(std::nullopt);
@@ -116,7 +143,10 @@ void configure(modelexport::Tokenizer& tokenizer, const Options& o) {
   }
 }
 
-nlohmann::json to_json(const modelexport::Encoding& e, std::string decoded) {
+// One encoding as JSON, "decoded" included; with `overflowing`, also its overflowing parts
+// when there are any (tokenizers' encodings always have the list, mostly empty).
+nlohmann::json to_json(const modelexport::Tokenizer& tokenizer, const modelexport::Encoding& e,
+                       bool skip_special_tokens, bool overflowing) {
   auto nullable = [](const std::vector<std::int64_t>& v) {
     nlohmann::json out = nlohmann::json::array();
     for (std::int64_t x : v) out.push_back(x < 0 ? nlohmann::json() : nlohmann::json(x));
@@ -124,15 +154,23 @@ nlohmann::json to_json(const modelexport::Encoding& e, std::string decoded) {
   };
   nlohmann::json offsets = nlohmann::json::array();
   for (const auto& [start, end] : e.offsets) offsets.push_back({start, end});
-  return nlohmann::json{{"ids", e.ids},
-                        {"type_ids", e.type_ids},
-                        {"tokens", e.tokens},
-                        {"offsets", offsets},
-                        {"special_tokens_mask", e.special_tokens_mask},
-                        {"attention_mask", e.attention_mask},
-                        {"word_ids", nullable(e.word_ids)},
-                        {"sequence_ids", nullable(e.sequence_ids)},
-                        {"decoded", std::move(decoded)}};
+  nlohmann::json out{{"ids", e.ids},
+                     {"type_ids", e.type_ids},
+                     {"tokens", e.tokens},
+                     {"offsets", offsets},
+                     {"special_tokens_mask", e.special_tokens_mask},
+                     {"attention_mask", e.attention_mask},
+                     {"word_ids", nullable(e.word_ids)},
+                     {"sequence_ids", nullable(e.sequence_ids)},
+                     {"decoded", tokenizer.decode(e.ids, skip_special_tokens)}};
+  if (overflowing && !e.overflowing.empty()) {
+    nlohmann::json parts = nlohmann::json::array();
+    for (const auto& part : e.overflowing) {
+      parts.push_back(to_json(tokenizer, part, skip_special_tokens, true));
+    }
+    out["overflowing"] = std::move(parts);
+  }
+  return out;
 }
 
 std::string dump(const nlohmann::json& j) {
@@ -185,8 +223,8 @@ std::size_t run_batch(const modelexport::Tokenizer& tokenizer, const Options& o,
       ++failed;
       std::cout << dump(nlohmann::json{{"error", *errors[i]}}) << '\n';
     } else {
-      const auto& e = encodings[i];
-      std::cout << dump(to_json(e, tokenizer.decode(e.ids, o.skip_special_tokens))) << '\n';
+      std::cout << dump(to_json(tokenizer, encodings[i], o.skip_special_tokens, o.overflowing))
+                << '\n';
     }
   }
   return failed;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "text/normalization_forms.h"
 #include "text/unicode.h"
 
 namespace modelexport::text {
@@ -135,6 +136,18 @@ void NormalizedString::nfd() {
   dest.reserve(buffer.size());
   for (const Item& item : buffer) dest.push_back(item.ch);
   transform(dest, 0);
+}
+
+void NormalizedString::nfkd() {
+  transform(normalization_changes(normalized_, NormalizationForm::kNFKD), 0);
+}
+
+void NormalizedString::nfc() {
+  transform(normalization_changes(normalized_, NormalizationForm::kNFC), 0);
+}
+
+void NormalizedString::nfkc() {
+  transform(normalization_changes(normalized_, NormalizationForm::kNFKC), 0);
 }
 
 void NormalizedString::strip(bool left, bool right) {

@@ -63,6 +63,9 @@ class NormalizedString {
 
   void lowercase();
   void nfd();
+  void nfkd();
+  void nfc();
+  void nfkc();
   void strip(bool left, bool right);
 
   // The part of this string covering normalized bytes [start, end) (char boundaries).

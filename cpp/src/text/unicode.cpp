@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 namespace modelexport::text::unicode {
 namespace {
@@ -25,6 +26,24 @@ struct CombiningClassRange {
   std::uint8_t value;
 };
 
+struct FlatMapping {
+  char32_t from;
+  std::uint16_t offset;
+  std::uint8_t length;
+};
+
+struct Composition {
+  char32_t first;
+  char32_t second;
+  char32_t composite;
+};
+
+struct ValueRange {
+  char32_t first;
+  char32_t last;
+  std::uint8_t value;
+};
+
 #include "text/unicode_tables.inc"
 
 template <std::size_t N>
@@ -41,6 +60,15 @@ const CodePointMapping<W>* find_mapping(const CodePointMapping<W> (&table)[N], c
       std::lower_bound(std::begin(table), std::end(table), c,
                        [](const CodePointMapping<W>& m, char32_t v) { return m.from < v; });
   return it != std::end(table) && it->from == c ? it : nullptr;
+}
+
+template <typename Row, std::size_t N>
+const Row* find_range(const Row (&table)[N], char32_t c) {
+  const auto* it = std::upper_bound(std::begin(table), std::end(table), c,
+                                    [](char32_t v, const Row& r) { return v < r.first; });
+  if (it == std::begin(table)) return nullptr;
+  --it;
+  return c <= it->last ? it : nullptr;
 }
 
 constexpr char32_t kHangulSBase = 0xAC00;
@@ -116,6 +144,62 @@ std::size_t decompose(char32_t c, char32_t* out) {
   }
   out[0] = c;
   return 1;
+}
+
+std::size_t compat_decompose(char32_t c, char32_t* out) {
+  if (c < 0xA0) {
+    out[0] = c;
+    return 1;
+  }
+  if (c >= kHangulSBase && c < kHangulSBase + kHangulSCount) return decompose(c, out);
+  const auto* it =
+      std::lower_bound(std::begin(kCompatDecompositions), std::end(kCompatDecompositions), c,
+                       [](const FlatMapping& m, char32_t v) { return m.from < v; });
+  if (it != std::end(kCompatDecompositions) && it->from == c) {
+    std::copy(kCompatDecompositionsData + it->offset,
+              kCompatDecompositionsData + it->offset + it->length, out);
+    return it->length;
+  }
+  out[0] = c;
+  return 1;
+}
+
+char32_t compose(char32_t first, char32_t second) {
+  // Hangul: L + V -> LV, LV + T -> LVT (arithmetic, as in the Unicode standard).
+  if (first >= kHangulLBase && first < kHangulLBase + 19 && second >= kHangulVBase &&
+      second < kHangulVBase + kHangulVCount) {
+    return kHangulSBase +
+           ((first - kHangulLBase) * kHangulVCount + (second - kHangulVBase)) * kHangulTCount;
+  }
+  if (first >= kHangulSBase && first < kHangulSBase + kHangulSCount &&
+      (first - kHangulSBase) % kHangulTCount == 0 && second > kHangulTBase &&
+      second < kHangulTBase + kHangulTCount) {
+    return first + (second - kHangulTBase);
+  }
+  const auto* it = std::lower_bound(
+      std::begin(kCompositions), std::end(kCompositions), std::make_pair(first, second),
+      [](const Composition& m, const std::pair<char32_t, char32_t>& v) {
+        return m.first < v.first || (m.first == v.first && m.second < v.second);
+      });
+  if (it != std::end(kCompositions) && it->first == first && it->second == second) {
+    return it->composite;
+  }
+  return 0;
+}
+
+GraphemeBreak grapheme_break(char32_t c) {
+  if (c < 0x7F) {
+    if (c >= 0x20) return GraphemeBreak::kOther;
+    if (c == '\r') return GraphemeBreak::kCR;
+    if (c == '\n') return GraphemeBreak::kLF;
+    return GraphemeBreak::kControl;
+  }
+  const auto* r = find_range(kGraphemeBreaks, c);
+  return r ? static_cast<GraphemeBreak>(r->value) : GraphemeBreak::kOther;
+}
+
+bool is_extended_pictographic(char32_t c) {
+  return c >= 0xA9 && in_ranges(kExtendedPictographic, c);
 }
 
 std::size_t to_lowercase(char32_t c, char32_t* out) {

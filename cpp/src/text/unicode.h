@@ -30,6 +30,34 @@ std::uint8_t combining_class(char32_t c);
 // returns its length.
 std::size_t decompose(char32_t c, char32_t* out);
 
+// Writes the full compatibility decomposition of `c` (NFKD of the single character; itself when
+// it has none) to `out` (room for kMaxCompatDecomposition) and returns its length.
+inline constexpr std::size_t kMaxCompatDecomposition = 18;
+std::size_t compat_decompose(char32_t c, char32_t* out);
+
+// The primary composite of the canonical pair (first, second), Hangul included; 0 when none.
+char32_t compose(char32_t first, char32_t second);
+
+// Grapheme_Cluster_Break as unicode-segmentation sees it (UAX #29).
+enum class GraphemeBreak : std::uint8_t {
+  kOther,
+  kCR,
+  kLF,
+  kControl,
+  kExtend,
+  kZWJ,
+  kRegionalIndicator,
+  kPrepend,
+  kSpacingMark,
+  kL,
+  kV,
+  kT,
+  kLV,
+  kLVT,
+};
+GraphemeBreak grapheme_break(char32_t c);
+bool is_extended_pictographic(char32_t c);
+
 // Writes Rust's `char::to_lowercase(c)` (full mapping, up to 3 code points) to `out` and returns
 // its length.
 std::size_t to_lowercase(char32_t c, char32_t* out);

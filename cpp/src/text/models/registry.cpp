@@ -3,7 +3,10 @@
 #include <map>
 #include <string>
 
+#include "text/models/bpe.h"
 #include "text/models/model.h"
+#include "text/models/unigram.h"
+#include "text/models/word_level.h"
 #include "text/models/wordpiece.h"
 
 namespace modelexport::text {
@@ -11,11 +14,16 @@ namespace modelexport::text {
 std::unique_ptr<Model> model_from_json(const JsonRef& json) {
   using Factory = std::unique_ptr<Model> (*)(const JsonRef&);
   static const std::map<std::string, Factory, std::less<>> kRegistry = {
+      {"BPE", &BPE::from_json},
+      {"Unigram", &Unigram::from_json},
+      {"WordLevel", &WordLevel::from_json},
       {"WordPiece", &WordPiece::from_json},
   };
   std::string type;
   if (json.find("type")) {
     type = json.type_tag();
+  } else if (json.find("vocab") && json.find("merges")) {
+    type = "BPE";  // tokenizers tries BPE first for models without "type"
   } else if (json.find("continuing_subword_prefix") && json.find("max_input_chars_per_word")) {
     type = "WordPiece";
   } else {

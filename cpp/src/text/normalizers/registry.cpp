@@ -4,8 +4,15 @@
 
 #include "text/normalizers/bert_normalizer.h"
 #include "text/normalizers/lowercase.h"
+#include "text/normalizers/nfc.h"
 #include "text/normalizers/nfd.h"
+#include "text/normalizers/nfkc.h"
+#include "text/normalizers/nfkd.h"
+#include "text/normalizers/nmt.h"
 #include "text/normalizers/normalizer.h"
+#include "text/normalizers/precompiled.h"
+#include "text/normalizers/prepend.h"
+#include "text/normalizers/replace.h"
 #include "text/normalizers/sequence.h"
 #include "text/normalizers/strip.h"
 #include "text/normalizers/strip_accents.h"
@@ -17,7 +24,14 @@ std::unique_ptr<Normalizer> normalizer_from_json(const JsonRef& json) {
   static const std::map<std::string, Factory, std::less<>> kRegistry = {
       {"BertNormalizer", &BertNormalizer::from_json},
       {"Lowercase", &Lowercase::from_json},
+      {"NFC", &Nfc::from_json},
       {"NFD", &Nfd::from_json},
+      {"Prepend", &Prepend::from_json},
+      {"Replace", &Replace::from_json},
+      {"NFKC", &Nfkc::from_json},
+      {"NFKD", &Nfkd::from_json},
+      {"Nmt", &Nmt::from_json},
+      {"Precompiled", &Precompiled::from_json},
       {"Sequence", &NormalizerSequence::from_json},
       {"Strip", &Strip::from_json},
       {"StripAccents", &StripAccents::from_json},

@@ -3,7 +3,10 @@
 #include <string>
 
 #include "text/post_processors/bert_processing.h"
+#include "text/post_processors/byte_level.h"
 #include "text/post_processors/post_processor.h"
+#include "text/post_processors/roberta_processing.h"
+#include "text/post_processors/sequence.h"
 #include "text/post_processors/template_processing.h"
 
 namespace modelexport::text {
@@ -14,8 +17,12 @@ EncodingData PostProcessor::process(EncodingData first, std::optional<EncodingDa
   encodings.push_back(std::move(first));
   if (second) encodings.push_back(std::move(*second));
   for (std::size_t i = 0; i < encodings.size(); ++i) {
+    const auto type_id = static_cast<std::uint32_t>(i);
     encodings[i].set_sequence_id(i);
-    encodings[i].set_type_ids(static_cast<std::uint32_t>(i));
+    encodings[i].for_each_overflowing([i](EncodingData& part) { part.set_sequence_id(i); });
+    encodings[i].set_type_ids(type_id);
+    encodings[i].for_each_overflowing(
+        [type_id](EncodingData& part) { part.set_type_ids(type_id); });
   }
   encodings = process_encodings(std::move(encodings), add_special_tokens);
   EncodingData merged;
@@ -37,6 +44,9 @@ std::unique_ptr<PostProcessor> post_processor_from_json(const JsonRef& json) {
   using Factory = std::unique_ptr<PostProcessor> (*)(const JsonRef&);
   static const std::map<std::string, Factory, std::less<>> kRegistry = {
       {"BertProcessing", &BertProcessing::from_json},
+      {"ByteLevel", &ByteLevelPostProcessor::from_json},
+      {"RobertaProcessing", &RobertaProcessing::from_json},
+      {"Sequence", &PostProcessorSequence::from_json},
       {"TemplateProcessing", &TemplateProcessing::from_json},
   };
   const std::string type = json.type_tag();

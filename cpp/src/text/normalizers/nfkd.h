@@ -1,0 +1,14 @@
+// NFKD normalizer: compatibility decomposition with the reference library's Unicode data.
+#pragma once
+
+#include "text/normalizers/normalizer.h"
+
+namespace modelexport::text {
+
+class Nfkd : public Normalizer {
+ public:
+  static std::unique_ptr<Normalizer> from_json(const JsonRef& json);
+  void normalize(NormalizedString& text) const override { text.nfkd(); }
+};
+
+}  // namespace modelexport::text

@@ -1,0 +1,34 @@
+// Precompiled normalizer: sentencepiece's compiled normalization rules (`precompiled_charsmap`),
+// applied the way tokenizers does it (normalizers/precompiled.rs with the spm_precompiled crate).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text/normalizers/normalizer.h"
+
+namespace modelexport::text {
+
+class Precompiled : public Normalizer {
+ public:
+  // `charsmap`: little-endian u32 trie size in bytes, that many bytes of Darts double-array units
+  // (u32 each), then the replacement strings, each ended by '\0'. Throws std::invalid_argument
+  // (without a path) when it is malformed.
+  explicit Precompiled(std::string_view charsmap);
+
+  static std::unique_ptr<Normalizer> from_json(const JsonRef& json);
+  void normalize(NormalizedString& text) const override;
+
+  // The replacement of the shortest rule that is a prefix of `chunk` (the crate's `transform`:
+  // the first common-prefix-search result), or nullopt.
+  std::optional<std::string_view> transform(std::string_view chunk) const;
+
+ private:
+  std::vector<std::uint32_t> units_;
+  std::string normalized_;
+};
+
+}  // namespace modelexport::text

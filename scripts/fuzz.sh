@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Fuzzes the native tokenizer for a short time: builds the libFuzzer targets of cpp/fuzz with
+# clang, AddressSanitizer and UndefinedBehaviorSanitizer (-DMODELEXPORT_FUZZ=ON, in build-fuzz)
+# and runs each for FUZZ_SECONDS (default 30):
+#   tokenizer_json_fuzz    bytes -> Tokenizer::from_json_string (seeds: the fixture tokenizers,
+#                          their vocabularies cut down)
+#   tokenizer_encode_fuzz  bytes -> encode/decode with the fixture tokenizers, truncation,
+#                          stride and padding (seeds: corpus lines)
+# Fails on any crash, sanitizer report, uncaught exception or timeout; the reproducer is left
+# in build-fuzz/findings/ (re-run: build-fuzz/modelexport_<target> <file>).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${FUZZ_SECONDS:-30}"
+build=build-fuzz
+fixtures="${MODELEXPORT_TOKENIZER_FIXTURES:-$PWD/.cache/tokenizers}"
+
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  -DMODELEXPORT_FUZZ=ON -DMODELEXPORT_BUILD_TESTS=OFF \
+  -DPython3_EXECUTABLE="$PWD/.venv/bin/python" >/dev/null
+cmake --build "$build" --target modelexport_tokenizer_json_fuzz modelexport_tokenizer_encode_fuzz
+
+.venv/bin/python scripts/make_tokenizer_fixtures.py --out "$fixtures" --fuzz-seeds "$build/seeds"
+MODELEXPORT_FUZZ_TOKENIZERS="$(printf '%s:' "$fixtures"/*/tokenizer.json)"
+export MODELEXPORT_FUZZ_TOKENIZERS
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+
+failed=0
+fuzz() {  # fuzz TARGET SEED_DIR
+  local target=$1 seeds=$2 log="$build/findings/$1.log"
+  mkdir -p "$build/corpus/$target" "$build/findings"
+  echo "-- $target: ${seconds}s"
+  # The first directory receives the inputs that add coverage; the seeds are only read.
+  if "$build/modelexport_$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
+    -print_final_stats=1 -artifact_prefix="$build/findings/$target-" \
+    "$build/corpus/$target" "$seeds" >"$log" 2>&1 &&
+    ! grep -qE "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:" "$log"; then
+    grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$log" | tr '\n' ' '
+    echo
+  else
+    echo "FAILED: $target (log: $log)"
+    grep -E "ERROR|runtime error|==[0-9]+==|#[0-9]+ 0x|Test unit written|tokenizer_.*_fuzz:" \
+      "$log" | head -40
+    failed=1
+  fi
+}
+fuzz tokenizer_json_fuzz "$build/seeds/json"
+fuzz tokenizer_encode_fuzz "$build/seeds/text"
+exit "$failed"

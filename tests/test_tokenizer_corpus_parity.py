@@ -1,0 +1,356 @@
+"""Parity of the native tokenizer with Hugging Face `tokenizers` on every fixture tokenizer.
+
+The fixtures (scripts/make_tokenizer_fixtures.py: WordPiece, byte-level BPE in three layouts,
+sentencepiece BPE with byte fallback in two, five Unigram flavours, WordLevel, added tokens)
+each go through the native tool (modelexport-tokenize, one process per run reading stdin) and
+through `tokenizers.Tokenizer` configured the same way, over the multilingual corpus of
+tests/tokenizer_corpus.py (24k lines: natural text in ~190 languages and generated Unicode edge
+cases): single sequences, pairs, truncation with stride (overflowing parts), padding. Ids, type
+ids, tokens, offsets, masks, word/sequence ids, the decoded text and the overflowing parts must
+be identical; a failure lists the first differing lines.
+
+The tool is found through MODELEXPORT_TOKENIZE_BIN (default: <repo>/build/modelexport-tokenize);
+fixtures in $MODELEXPORT_TOKENIZER_FIXTURES (default: <repo>/.cache/tokenizers), built by the
+script when missing or stale.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import tokenizer_corpus
+
+tokenizers = pytest.importorskip("tokenizers")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_SCRIPT = REPO_ROOT / "scripts" / "make_tokenizer_fixtures.py"
+MAX_SHOWN = 3  # differing lines shown per failure
+REFERENCE_CHUNK = 1024  # lines the reference encodes per encode_batch call
+
+
+def load_fixture_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_tokenizer_fixtures", FIXTURE_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+FIXTURES = load_fixture_script()
+
+
+def tool_path() -> Path:
+    default = REPO_ROOT / "build" / "modelexport-tokenize"
+    return Path(os.environ.get("MODELEXPORT_TOKENIZE_BIN", default))
+
+
+@dataclass(frozen=True)
+class Run:
+    """One invocation of the tool over part of the corpus."""
+
+    name: str
+    flags: tuple[str, ...] = ()
+    pairs: bool = False
+    batch_size: int = 1
+    limit: int | None = None  # first N inputs (lines, or pairs of lines)
+    # Only inputs up to this many characters (per sequence): a truncated pair overflows into
+    # every combination of its sequences' parts, thousands for two long lines.
+    max_chars: int | None = None
+
+    def select(self, corpus: list[str], pairs: list[tuple[str, str]]) -> list:
+        inputs: list = pairs if self.pairs else corpus
+        if self.max_chars is not None:
+            limit = self.max_chars
+            if self.pairs:
+                inputs = [p for p in inputs if len(p[0]) <= limit and len(p[1]) <= limit]
+            else:
+                inputs = [line for line in inputs if len(line) <= limit]
+        return inputs[: self.limit]
+
+
+NO_CONFIG = ("--no-truncation", "--no-padding")
+OVERFLOW = ("--overflowing", "--no-padding")
+RUNS = [
+    Run("single", NO_CONFIG),  # the whole corpus
+    Run("file-config", (), batch_size=8, limit=3000),  # tokenizer.json's truncation/padding
+    Run("pairs", ("--max-length", "64", "--no-padding"), pairs=True, limit=2000, max_chars=1000),
+    Run("keep-special", (*NO_CONFIG, "--keep-special-tokens"), limit=2000),
+    Run("no-special", (*NO_CONFIG, "--no-special-tokens"), pairs=True, limit=1500),
+    Run("overflow", ("--max-length", "24", "--stride", "6", *OVERFLOW), limit=2500, max_chars=2000),
+    Run(
+        "overflow-left",
+        ("--max-length", "16", "--truncate-from", "left", *OVERFLOW),
+        limit=1000,
+        max_chars=1000,
+    ),
+    Run(
+        "overflow-pairs",
+        ("--max-length", "40", "--stride", "3", *OVERFLOW),
+        pairs=True,
+        limit=1000,
+        max_chars=200,
+    ),
+    Run(
+        "only-second",
+        # No stride: tokenizers panics when the first sequence leaves the second fewer tokens
+        # than the stride (Encoding::truncate asserts stride < max_len).
+        ("--max-length", "32", "--truncation", "only_second", *OVERFLOW),
+        pairs=True,
+        limit=1000,
+        max_chars=300,
+    ),
+    Run(
+        "pad-longest",
+        ("--max-length", "48", "--pad-to", "longest"),
+        pairs=True,
+        batch_size=16,
+        limit=1000,
+        max_chars=1000,
+    ),
+    Run("pad-fixed", ("--no-truncation", "--pad-to", "40"), limit=1500),
+]
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def fixture_dir() -> Path:
+    """The fixtures, (re)built by the script if any is missing or stale."""
+    out = FIXTURES.default_out()
+    stale = [name for name in FIXTURES.FIXTURE_NAMES if not FIXTURES.is_current(out / name, name)]
+    if stale or not (out / FIXTURES.CORPUS_FILE).exists():
+        subprocess.run([sys.executable, str(FIXTURE_SCRIPT), "--out", str(out)], check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus(fixture_dir: Path) -> list[str]:
+    lines = tokenizer_corpus.read_lines(fixture_dir / FIXTURES.CORPUS_FILE)
+    assert len(lines) >= 20_000
+    return lines
+
+
+@pytest.fixture(scope="session")
+def pairs(corpus: list[str]) -> list[tuple[str, str]]:
+    no_tab = [line.replace("\t", " ") for line in corpus]
+    return list(zip(no_tab[0::2], no_tab[1::2], strict=False))
+
+
+# --- the reference -------------------------------------------------------------------------------
+
+
+def configure_reference(tok, run: Run) -> None:
+    """Applies the tool's command-line options to the reference tokenizer."""
+    flags = list(run.flags)
+
+    def value(flag: str) -> str | None:
+        return flags[flags.index(flag) + 1] if flag in flags else None
+
+    if "--no-truncation" in flags:
+        tok.no_truncation()
+    if (
+        value("--max-length")
+        or value("--stride")
+        or value("--truncation")
+        or value("--truncate-from")
+    ):
+        params = dict(tok.truncation or {})
+        tok.enable_truncation(
+            int(value("--max-length") or params.get("max_length", 512)),
+            stride=int(value("--stride") or params.get("stride", 0)),
+            strategy=value("--truncation") or params.get("strategy", "longest_first"),
+            direction=value("--truncate-from") or params.get("direction", "right"),
+        )
+    if "--no-padding" in flags:
+        tok.no_padding()
+    if value("--pad-to"):
+        params = dict(tok.padding or {})
+        length = value("--pad-to")
+        params["length"] = None if length == "longest" else int(length)
+        tok.enable_padding(**params)
+
+
+def encoding_dict(tok, e, decoded: str, skip_special: bool, overflowing: bool) -> dict:
+    out = {
+        "ids": e.ids,
+        "type_ids": e.type_ids,
+        "tokens": e.tokens,
+        "offsets": [list(o) for o in e.offsets],
+        "special_tokens_mask": e.special_tokens_mask,
+        "attention_mask": e.attention_mask,
+        "word_ids": e.word_ids,
+        "sequence_ids": e.sequence_ids,
+        "decoded": decoded,
+    }
+    if overflowing and e.overflowing:
+        parts = e.overflowing
+        texts = tok.decode_batch([o.ids for o in parts], skip_special_tokens=skip_special)
+        out["overflowing"] = [
+            encoding_dict(tok, o, text, skip_special, True)
+            for o, text in zip(parts, texts, strict=True)
+        ]
+    return out
+
+
+def reference_outputs(tok, inputs: list, run: Run, step: int | None = None) -> Iterator[dict]:
+    """What the tool must print for `inputs`, in the tool's batches where that matters."""
+    add_special = "--no-special-tokens" not in run.flags
+    skip_special = "--keep-special-tokens" not in run.flags
+    overflowing = "--overflowing" in run.flags
+    if step is None:
+        padding = tok.padding
+        batch_longest = padding is not None and padding.get("length") is None
+        step = run.batch_size if batch_longest else max(run.batch_size, REFERENCE_CHUNK)
+    for start in range(0, len(inputs), step):
+        batch = inputs[start : start + step]
+        try:
+            encodings = tok.encode_batch(batch, add_special_tokens=add_special)
+        except Exception:  # the reference raises plain Exception for truncation errors
+            if step != run.batch_size:  # not a batch of the tool: redo with the tool's batches
+                yield from reference_outputs(tok, batch, run, run.batch_size)
+                continue
+            for item in batch:
+                try:
+                    tok.encode(*(item if run.pairs else (item,)), add_special_tokens=add_special)
+                    yield {"error": "another line of the batch failed"}
+                except Exception as line_error:
+                    yield {"error": str(line_error)}
+            continue
+        texts = tok.decode_batch([e.ids for e in encodings], skip_special_tokens=skip_special)
+        for e, text in zip(encodings, texts, strict=True):
+            yield encoding_dict(tok, e, text, skip_special, overflowing)
+
+
+# --- the tool ------------------------------------------------------------------------------------
+
+
+def start_native(tokenizer_json: Path, payload: bytes, work: Path, run: Run) -> subprocess.Popen:
+    binary = tool_path()
+    if not binary.exists():
+        pytest.fail(f"{binary} not built (set MODELEXPORT_TOKENIZE_BIN or build the project)")
+    cmd = [str(binary), str(tokenizer_json), *run.flags, "--batch-size", str(run.batch_size)]
+    if run.pairs:
+        cmd.append("--pairs")
+    (work / "in.txt").write_bytes(payload)
+    with (work / "in.txt").open("rb") as fin, (work / "out.jsonl").open("wb") as fout:
+        return subprocess.Popen(cmd, stdin=fin, stdout=fout, stderr=subprocess.PIPE)
+
+
+def finish_native(process: subprocess.Popen, work: Path, fixture: str) -> list[str]:
+    """The tool's output lines, unparsed (compared as text first: parsing is the slow part)."""
+    _, stderr = process.communicate()
+    message = stderr.decode(errors="replace").strip()
+    lines = (work / "out.jsonl").read_bytes().decode("utf-8").split("\n")[:-1]
+    if process.returncode == 1 and not lines:
+        pytest.fail(f"{fixture}: the native tool cannot load it: {message}", pytrace=False)
+    assert process.returncode in (0, 1), message
+    if process.returncode == 1:
+        assert message.startswith("error: "), message
+    return lines
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def _clip(value: object, width: int = 160) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def describe_difference(want: dict, got: dict, path: str = "") -> str:
+    """The first field that differs, compactly (a window around the first differing index)."""
+    for key in sorted(set(want) | set(got)):
+        w, g = want.get(key), got.get(key)
+        if w == g:
+            continue
+        if key == "overflowing" and isinstance(w, list) and isinstance(g, list):
+            if len(w) != len(g):
+                return f"{path}overflowing: {len(w)} parts vs {len(g)}"
+            i = next(i for i, (a, b) in enumerate(zip(w, g, strict=True)) if a != b)
+            return describe_difference(w[i], g[i], f"{path}overflowing[{i}].")
+        if isinstance(w, list) and isinstance(g, list):
+            pos = next((j for j, (a, b) in enumerate(zip(w, g, strict=False)) if a != b), None)
+            pos = min(len(w), len(g)) if pos is None else pos
+            lo = max(0, pos - 2)
+            return (
+                f"{path}{key}[{pos}] (lengths {len(w)} vs {len(g)}): "
+                f"tokenizers {_clip(w[lo : pos + 3])} native {_clip(g[lo : pos + 3])}"
+            )
+        return f"{path}{key}: tokenizers {_clip(w)} native {_clip(g)}"
+    return "identical"
+
+
+def as_tool_prints(output: dict) -> str:
+    """`output` formatted like the tool's nlohmann::json dump (sorted keys, no spaces)."""
+    return json.dumps(output, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def compare(label: str, inputs: list, expected: list[dict], actual: list[str]) -> list[str]:
+    problems: list[str] = []
+    if len(actual) != len(expected):
+        problems.append(f"{label}: the tool printed {len(actual)} lines for {len(expected)}")
+    differing = []
+    for i, (want, got) in enumerate(zip(expected, actual, strict=False)):
+        # Equal text is equal output; different text may still be the same JSON value.
+        if as_tool_prints(want) != got and want != json.loads(got):
+            differing.append(i)
+    for i in differing[:MAX_SHOWN]:
+        problems.append(
+            f"line {i}: {describe_difference(expected[i], json.loads(actual[i]))}\n"
+            f"    input: {_clip(inputs[i], 200)}"
+        )
+    if differing:
+        problems.insert(0, f"{label}: {len(differing)} of {len(expected)} lines differ")
+    return problems
+
+
+# --- the tests -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("run", RUNS, ids=lambda r: r.name)
+@pytest.mark.parametrize("fixture", FIXTURES.FIXTURE_NAMES)
+def test_corpus_parity(fixture: str, run: Run, fixture_dir: Path, corpus, pairs, tmp_path):
+    tokenizer_json = fixture_dir / fixture / "tokenizer.json"
+    inputs = run.select(corpus, pairs)
+    lines = ["\t".join(item) for item in inputs] if run.pairs else inputs
+    payload = "".join(line + "\n" for line in lines).encode("utf-8")
+    process = start_native(tokenizer_json, payload, tmp_path, run)
+
+    tok = tokenizers.Tokenizer.from_file(str(tokenizer_json))
+    configure_reference(tok, run)
+    expected = list(reference_outputs(tok, inputs, run))
+    actual = finish_native(process, tmp_path, fixture)
+
+    label = f"{fixture}/{run.name}"
+    problems = compare(label, inputs, expected, actual)
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def test_fixtures_record_their_components(fixture_dir: Path):
+    for name in FIXTURES.FIXTURE_NAMES:
+        summary = json.loads((fixture_dir / name / "components.json").read_text("utf-8"))
+        assert summary["name"] == name
+        assert summary["components"]["model"], name
+
+
+def test_stride_needs_truncation(fixture_dir: Path):
+    binary = tool_path()
+    if not binary.exists():
+        pytest.fail(f"{binary} not built")
+    tokenizer_json = fixture_dir / "wordpiece-minilm" / "tokenizer.json"
+    cmd = [str(binary), str(tokenizer_json), "--no-truncation", "--stride", "2"]
+    result = subprocess.run(cmd, input="x\n", capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "need truncation" in result.stderr
