@@ -40,6 +40,9 @@ struct Encoding {
   std::vector<std::int64_t> attention_mask;       // 0 for padding tokens
   std::vector<std::int64_t> word_ids;             // pre-token index, -1 for special/padding
   std::vector<std::int64_t> sequence_ids;         // 0 or 1, -1 for special/padding
+  // With truncation: the parts cut off, each a full encoding (special tokens, padding) whose
+  // first `stride` tokens repeat the end of the previous part, as tokenizers returns them.
+  std::vector<Encoding> overflowing;
 
   std::size_t size() const { return ids.size(); }
 };
@@ -50,7 +53,7 @@ enum class Direction { kLeft, kRight };
 struct TruncationOptions {
   std::size_t max_length = 512;  // including the special tokens the post-processor adds
   TruncationStrategy strategy = TruncationStrategy::kLongestFirst;
-  std::size_t stride = 0;  // validated like tokenizers; overflowing parts are not returned
+  std::size_t stride = 0;  // tokens repeated between consecutive overflowing parts
   Direction direction = Direction::kRight;
 };
 
@@ -93,6 +96,12 @@ class Tokenizer {
 
   // Ids that are unknown (or negative) are skipped, as tokenizers does.
   std::string decode(const std::vector<std::int64_t>& ids, bool skip_special_tokens = true) const;
+  // Token strings through the decoder (space-joined without one), as transformers'
+  // convert_tokens_to_string does with a fast tokenizer.
+  std::string decode_tokens(std::vector<std::string> tokens) const;
+  // The model's continuing_subword_prefix ("##" for WordPiece) when it has a non-empty one;
+  // transformers takes such tokenizers as word-aware.
+  std::optional<std::string> continuing_subword_prefix() const;
 
   // Truncation and padding start as tokenizer.json's "truncation" and "padding" sections say.
   // set_truncation throws std::invalid_argument when stride does not fit in max_length.

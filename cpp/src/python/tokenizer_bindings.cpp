@@ -21,6 +21,7 @@ void bind_tokenizer(nb::module_& m) {
       .def_ro("attention_mask", &modelexport::Encoding::attention_mask)
       .def_ro("word_ids", &modelexport::Encoding::word_ids)
       .def_ro("sequence_ids", &modelexport::Encoding::sequence_ids)
+      .def_ro("overflowing", &modelexport::Encoding::overflowing)
       .def("__len__", &modelexport::Encoding::size);
 
   nb::class_<modelexport::Tokenizer>(m, "Tokenizer")

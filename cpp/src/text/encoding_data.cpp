@@ -1,8 +1,11 @@
 // EncodingData operations, mirroring tokenizers' tokenizer/encoding.rs (truncate, merge_with,
-// pad, get_sequence_ids). Overflowing parts are not kept.
+// pad, get_sequence_ids), overflowing parts included.
 #include "text/encoding_data.h"
 
+#include <algorithm>
 #include <iterator>
+#include <stdexcept>
+#include <string>
 
 namespace modelexport::text {
 namespace {
@@ -37,27 +40,79 @@ void EncodingData::push(std::uint32_t id, std::string token, Offsets offset,
   attention_mask.push_back(1);
 }
 
-void EncodingData::truncate(std::size_t max_length, Direction direction) {
+EncodingData EncodingData::slice(std::size_t start, std::size_t stop) const {
+  EncodingData part;
+  const auto b = static_cast<std::ptrdiff_t>(start);
+  const auto e = static_cast<std::ptrdiff_t>(stop);
+  part.ids.assign(ids.begin() + b, ids.begin() + e);
+  part.type_ids.assign(type_ids.begin() + b, type_ids.begin() + e);
+  part.tokens.assign(tokens.begin() + b, tokens.begin() + e);
+  part.words.assign(words.begin() + b, words.begin() + e);
+  part.offsets.assign(offsets.begin() + b, offsets.begin() + e);
+  part.special_tokens_mask.assign(special_tokens_mask.begin() + b, special_tokens_mask.begin() + e);
+  part.attention_mask.assign(attention_mask.begin() + b, attention_mask.begin() + e);
+  return part;
+}
+
+void EncodingData::truncate(std::size_t max_length, std::size_t stride, Direction direction) {
   const std::size_t length = size();
   if (max_length >= length) return;
   if (max_length == 0) {
+    // tokenizers moves everything into one overflowing part.
+    EncodingData whole = std::move(*this);
     *this = EncodingData();
+    overflowing.push_back(std::move(whole));
     return;
   }
-  // tokenizers drops the sequence ranges whenever it actually truncates.
-  sequence_ranges.clear();
-  const std::size_t start = direction == Direction::kRight ? 0 : length - max_length;
-  const std::size_t stop = start + max_length;
-  keep_range(ids, start, stop);
-  keep_range(type_ids, start, stop);
-  keep_range(tokens, start, stop);
-  keep_range(words, start, stop);
-  keep_range(offsets, start, stop);
-  keep_range(special_tokens_mask, start, stop);
-  keep_range(attention_mask, start, stop);
+  if (stride >= max_length) {
+    throw std::invalid_argument("Truncation error: stride (" + std::to_string(stride) +
+                                ") must be strictly less than the length to truncate to (" +
+                                std::to_string(max_length) +
+                                ", special tokens already subtracted)");
+  }
+  // Windows of max_length tokens whose starts are (max_length - stride) apart, in the
+  // truncation direction, until one reaches the end of the encoding.
+  const std::size_t step = max_length - stride;
+  std::vector<Offsets> parts;
+  if (direction == Direction::kRight) {
+    for (std::size_t start = 0; start < length; start += step) {
+      const std::size_t stop = std::min(start + max_length, length);
+      parts.push_back({start, stop});
+      if (stop == length) break;
+    }
+  } else {
+    for (std::size_t last = length; last > 0; last = last > step ? last - step : 0) {
+      const std::size_t start = last > max_length ? last - max_length : 0;
+      parts.push_back({start, last});
+      if (start == 0) break;
+    }
+  }
+  EncodingData kept = slice(parts.front().first, parts.front().second);
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    kept.overflowing.push_back(slice(parts[i].first, parts[i].second));
+  }
+  *this = std::move(kept);
 }
 
 void EncodingData::merge_with(EncodingData other, bool growing_offsets) {
+  std::vector<EncodingData> combined;
+  for (const EncodingData& mine : overflowing) {
+    EncodingData with_other = mine;
+    with_other.merge_with(other, growing_offsets);
+    combined.push_back(std::move(with_other));
+    for (const EncodingData& theirs : other.overflowing) {
+      EncodingData with_part = mine;
+      with_part.merge_with(theirs, growing_offsets);
+      combined.push_back(std::move(with_part));
+    }
+  }
+  for (const EncodingData& theirs : other.overflowing) {
+    EncodingData with_part = *this;  // keeps our parts: tokenizers nests them here
+    with_part.merge_with(theirs, growing_offsets);
+    combined.push_back(std::move(with_part));
+  }
+  overflowing = std::move(combined);
+
   const std::size_t original_length = size();
   for (const auto& [sequence_id, range] : other.sequence_ranges) {
     sequence_ranges[sequence_id] = {original_length + range.first, original_length + range.second};
@@ -77,6 +132,9 @@ void EncodingData::merge_with(EncodingData other, bool growing_offsets) {
 
 void EncodingData::pad(std::size_t target_length, std::uint32_t pad_id, std::uint32_t pad_type_id,
                        const std::string& pad_token, Direction direction) {
+  for (EncodingData& part : overflowing) {
+    part.pad(target_length, pad_id, pad_type_id, pad_token, direction);
+  }
   if (size() >= target_length) return;
   const std::size_t count = target_length - size();
   pad_vector(ids, count, pad_id, direction);
@@ -113,6 +171,8 @@ Encoding EncodingData::to_public() const {
       out.sequence_ids[i] = static_cast<std::int64_t>(seq);
     }
   }
+  out.overflowing.reserve(overflowing.size());
+  for (const EncodingData& part : overflowing) out.overflowing.push_back(part.to_public());
   return out;
 }
 

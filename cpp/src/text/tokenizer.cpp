@@ -31,6 +31,7 @@ struct Pipeline {
   std::unique_ptr<PostProcessor> post_processor;
   std::unique_ptr<Decoder> decoder;
   AddedVocabulary added;
+  std::optional<std::string> continuing_subword_prefix;
 };
 
 TruncationOptions truncation_from_json(const JsonRef& json) {
@@ -132,8 +133,8 @@ EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uin
 void truncate_encodings(EncodingData& first, std::optional<EncodingData>& second,
                         const TruncationOptions& params) {
   if (params.max_length == 0) {
-    first.truncate(0, params.direction);
-    if (second) second->truncate(0, params.direction);
+    first.truncate(0, params.stride, params.direction);
+    if (second) second->truncate(0, params.stride, params.direction);
     return;
   }
   const std::size_t total = first.size() + (second ? second->size() : 0);
@@ -142,7 +143,7 @@ void truncate_encodings(EncodingData& first, std::optional<EncodingData>& second
   switch (params.strategy) {
     case TruncationStrategy::kLongestFirst: {
       if (!second) {
-        first.truncate(total - to_remove, params.direction);
+        first.truncate(total - to_remove, params.stride, params.direction);
         return;
       }
       std::size_t n1 = first.size();
@@ -155,8 +156,8 @@ void truncate_encodings(EncodingData& first, std::optional<EncodingData>& second
         n2 = n1 + params.max_length % 2;
       }
       if (swap) std::swap(n1, n2);
-      first.truncate(n1, params.direction);
-      second->truncate(n2, params.direction);
+      first.truncate(n1, params.stride, params.direction);
+      second->truncate(n2, params.stride, params.direction);
       return;
     }
     case TruncationStrategy::kOnlyFirst:
@@ -170,7 +171,7 @@ void truncate_encodings(EncodingData& first, std::optional<EncodingData>& second
         throw std::invalid_argument(
             "Truncation error: Sequence to truncate too short to respect the provided max_length");
       }
-      target->truncate(target->size() - to_remove, params.direction);
+      target->truncate(target->size() - to_remove, params.stride, params.direction);
       return;
     }
   }
@@ -278,6 +279,11 @@ Tokenizer Tokenizer::from_json_string(std::string_view json_text, const std::str
   }
   auto pipeline = std::make_shared<text::Pipeline>();
   pipeline->model = text::model_from_json(root.at("model"));
+  if (auto prefix = root.at("model").find("continuing_subword_prefix")) {
+    if (prefix->json().is_string() && !prefix->as_string().empty()) {
+      pipeline->continuing_subword_prefix = prefix->as_string();
+    }
+  }
   if (auto j = root.find("normalizer")) pipeline->normalizer = text::normalizer_from_json(*j);
   if (auto j = root.find("pre_tokenizer"))
     pipeline->pre_tokenizer = text::pre_tokenizer_from_json(*j);
@@ -346,6 +352,11 @@ std::string Tokenizer::decode(const std::vector<std::int64_t>& ids,
     if (skip_special_tokens && p.added.is_special_token(*token)) continue;
     tokens.push_back(std::move(*token));
   }
+  return decode_tokens(std::move(tokens));
+}
+
+std::string Tokenizer::decode_tokens(std::vector<std::string> tokens) const {
+  const text::Pipeline& p = *impl_->pipeline;
   if (p.decoder) return p.decoder->decode(std::move(tokens));
   std::string out;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -399,6 +410,10 @@ std::size_t Tokenizer::vocab_size(bool with_added_tokens) const {
   const text::Pipeline& p = *impl_->pipeline;
   const std::size_t base = p.model->vocab_size();
   return with_added_tokens ? base + p.added.count_not_in(*p.model) : base;
+}
+
+std::optional<std::string> Tokenizer::continuing_subword_prefix() const {
+  return impl_->pipeline->continuing_subword_prefix;
 }
 
 std::size_t Tokenizer::num_special_tokens_to_add(bool is_pair) const {

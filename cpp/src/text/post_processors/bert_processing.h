@@ -19,6 +19,9 @@ class BertProcessing : public PostProcessor {
                                               bool add_special_tokens) const override;
 
  private:
+  // [CLS] e [SEP] for the first sequence, e [SEP] for the second (tokens are moved out of e).
+  EncodingData wrap(EncodingData& e, std::size_t index) const;
+
   std::string sep_;
   std::uint32_t sep_id_;
   std::string cls_;

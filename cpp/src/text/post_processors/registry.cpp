@@ -14,8 +14,12 @@ EncodingData PostProcessor::process(EncodingData first, std::optional<EncodingDa
   encodings.push_back(std::move(first));
   if (second) encodings.push_back(std::move(*second));
   for (std::size_t i = 0; i < encodings.size(); ++i) {
+    const auto type_id = static_cast<std::uint32_t>(i);
     encodings[i].set_sequence_id(i);
-    encodings[i].set_type_ids(static_cast<std::uint32_t>(i));
+    encodings[i].for_each_overflowing([i](EncodingData& part) { part.set_sequence_id(i); });
+    encodings[i].set_type_ids(type_id);
+    encodings[i].for_each_overflowing(
+        [type_id](EncodingData& part) { part.set_type_ids(type_id); });
   }
   encodings = process_encodings(std::move(encodings), add_special_tokens);
   EncodingData merged;
