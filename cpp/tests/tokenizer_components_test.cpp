@@ -314,15 +314,15 @@ TEST(ComponentErrors, NameTheJsonPath) {
             }),
             "tokenizer.json: model.vocab[\"a\"]: expected a token id (0..2^32-1)");
   EXPECT_EQ(error_of([] {
-              nlohmann::json c = {{"type", "BPE"}};
+              nlohmann::json c = {{"type", "WordPieceBPE"}};
               model_from_json(JsonRef(c, "model", kOrigin));
             }),
-            "tokenizer.json: model.type: unknown model 'BPE'");
+            "tokenizer.json: model.type: unknown model 'WordPieceBPE'");
   EXPECT_EQ(error_of([] {
-              nlohmann::json c = {{"type", "ByteLevel"}};
+              nlohmann::json c = {{"type", "ByteLevelish"}};
               decoder_from_json(JsonRef(c, "decoder", kOrigin));
             }),
-            "tokenizer.json: decoder.type: unknown decoder 'ByteLevel'");
+            "tokenizer.json: decoder.type: unknown decoder 'ByteLevelish'");
 }
 
 TEST(UnicodeTables, MatchTheReferenceOnKnownQuirks) {

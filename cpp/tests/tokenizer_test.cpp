@@ -282,9 +282,9 @@ TEST(Tokenizer, LoadingErrorsNameTheJsonPath) {
   EXPECT_EQ(load_error(json), "tokenizer.json: version: unknown tokenizer version '2.0'");
 
   json = tiny_bert_json();
-  json["post_processor"]["type"] = "RobertaProcessing";
+  json["post_processor"]["type"] = "GlueProcessing";
   EXPECT_EQ(load_error(json),
-            "tokenizer.json: post_processor.type: unknown post-processor 'RobertaProcessing'");
+            "tokenizer.json: post_processor.type: unknown post-processor 'GlueProcessing'");
 
   try {
     Tokenizer::from_json_string("{\"model\": ", "my/tokenizer.json");

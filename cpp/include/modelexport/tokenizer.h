@@ -3,9 +3,13 @@
 // same five stages: normalizer -> pre-tokenizer -> model -> post-processor -> decoder, plus the
 // added-tokens vocabulary (special tokens are matched in the raw text before normalization).
 //
-// Supported components: normalizers BertNormalizer, Lowercase, NFD, StripAccents, Strip,
-// Sequence; pre-tokenizers BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Sequence;
-// model WordPiece; post-processors BertProcessing, TemplateProcessing; decoder WordPiece.
+// Supported components: normalizers BertNormalizer, Lowercase, NFC, NFD, NFKC, NFKD,
+// StripAccents, Strip, Replace, Prepend, Precompiled, Nmt, Sequence; pre-tokenizers
+// BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Digits, Metaspace, ByteLevel, Split,
+// CharDelimiterSplit, UnicodeScripts, FixedLength, Sequence; models WordPiece, BPE, Unigram,
+// WordLevel; post-processors TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel,
+// Sequence; decoders ByteLevel, WordPiece, Metaspace, BPEDecoder, ByteFallback, Fuse, Strip,
+// Replace, CTC, Sequence.
 // Any other component "type" is rejected when loading, naming its JSON path.
 //
 // Text is UTF-8. Invalid UTF-8 in the input is replaced by U+FFFD (one per maximal ill-formed

@@ -6,6 +6,8 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <stdexcept>
+
 #include "modelexport/tokenizer.h"
 
 namespace nb = nanobind;
@@ -66,14 +68,20 @@ void bind_tokenizer(nb::module_& m) {
       .def(
           "enable_truncation",
           [](modelexport::Tokenizer& self, std::size_t max_length, std::size_t stride,
-             const std::string& strategy) {
+             const std::string& strategy, const std::string& direction) {
             modelexport::TruncationOptions options;
             options.max_length = max_length;
             options.stride = stride;
             options.strategy = modelexport::parse_truncation_strategy(strategy);
+            if (direction != "left" && direction != "right") {
+              throw std::invalid_argument("direction must be 'left' or 'right', got '" + direction +
+                                          "'");
+            }
+            options.direction = direction == "left" ? modelexport::Direction::kLeft
+                                                    : modelexport::Direction::kRight;
             self.set_truncation(options);
           },
-          "max_length"_a, "stride"_a = 0, "strategy"_a = "longest_first")
+          "max_length"_a, "stride"_a = 0, "strategy"_a = "longest_first", "direction"_a = "right")
       .def(
           "enable_padding",
           [](modelexport::Tokenizer& self, std::optional<std::size_t> length, std::int64_t pad_id,
