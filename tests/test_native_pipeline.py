@@ -1,6 +1,7 @@
 """The native runtime (C++ package reader, tokenizer, ORT session, pipelines) against the
-transformers pipelines on the PyTorch models, for the WordPiece (BERT-family) fixtures that the
-native tokenizer supports so far, and MiniLM sentence embeddings against sentence-transformers.
+transformers pipelines on the PyTorch models, for every architecture fixture (WordPiece,
+byte-level BPE and Unigram tokenizers), and MiniLM sentence embeddings against
+sentence-transformers.
 
 Tolerances: scores and hidden states within 1e-4 absolute; sentence embeddings cosine
 >= 0.99999. Labels and their order must be identical."""
@@ -16,9 +17,10 @@ import pytest
 
 import modelexport
 from conftest import REPO_ROOT
-from fixture_catalog import fixture_path
+from fixture_catalog import ARCHES, HEADS_BY_ARCH, fixture_path
 
-NATIVE_ARCHES = ["bert", "distilbert", "electra"]
+NATIVE_ARCHES = list(ARCHES)
+MASKED_ARCHES = [arch for arch in ARCHES if "fill-mask" in HEADS_BY_ARCH[arch]]
 LONG_TEXT = " ".join(["tokenization", "parity", "across", "the", "fixed", "length"] * 60)
 TEXTS = [
     "I love this movie.",
@@ -162,10 +164,19 @@ def test_native_cli_matches_python_and_reports_errors(export_cache, tmp_path):
     )
 
 
-def test_unsupported_tokenizer_component_is_named(export_cache):
+def test_unsupported_tokenizer_component_is_named(export_cache, tmp_path):
+    import shutil
+
     package = export_cache.get("roberta-text-classification", "fixed").output_dir
-    with pytest.raises(ValueError, match=r"tokenizer.json: model.type: unknown model 'BPE'"):
-        modelexport.pipeline(model=str(package))
+    edited = tmp_path / "edited"
+    shutil.copytree(package, edited)
+    tokenizer = json.loads((edited / "tokenizer.json").read_text(encoding="utf-8"))
+    tokenizer["pre_tokenizer"] = {"type": "NoSuchPreTokenizer"}
+    (edited / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"tokenizer.json: pre_tokenizer.type: unknown pre-tokenizer 'NoSuch"
+    ):
+        modelexport.pipeline(model=str(edited))
 
 
 def test_python_tokenizer_matches_hf_tokenizers():
@@ -192,6 +203,27 @@ def test_python_tokenizer_matches_hf_tokenizers():
     pairs = [(t, "context") for t in texts]
     assert [e.ids for e in ours.encode_batch(pairs)] == [e.ids for e in theirs.encode_batch(pairs)]
 
+    # Overflowing windows with a stride, in both truncation directions and for pairs.
+    def windows(encoding) -> list:
+        return [(list(encoding.ids), [tuple(o) for o in encoding.offsets])] + [
+            window for part in encoding.overflowing for window in windows(part)
+        ]
+
+    for strategy, direction in [("longest_first", "right"), ("only_second", "left")]:
+        ours.enable_truncation(12, stride=3, strategy=strategy, direction=direction)
+        theirs.enable_truncation(12, stride=3, strategy=strategy, direction=direction)
+        for text in texts:
+            first, second = (
+                (text, LONG_TEXT[:200]) if strategy == "longest_first" else ("Why?", text)
+            )
+            mine, ref = ours.encode(first, second), theirs.encode(first, second)
+            assert windows(mine) == windows(ref), (text, strategy)
+    ours.enable_truncation(12, stride=10)  # accepted here; tokenizers fails when it truncates
+    with pytest.raises(ValueError, match="stride"):
+        ours.encode(LONG_TEXT)
+    with pytest.raises(ValueError, match="stride"):
+        ours.enable_truncation(12, stride=11)
+
 
 def test_python_run_command_matches_native_cli(export_cache, cli):
     package = export_cache.get("bert-text-classification", "fixed").output_dir
@@ -214,20 +246,22 @@ def test_python_run_command_matches_native_cli(export_cache, cli):
     assert missing.returncode == 1 and "absent" in missing.stderr
 
 
-MASKED = [
-    "Paris is the [MASK] of France.",
-    "The [MASK] sat on the [MASK], Zürich café.",
-    "[MASK] " + LONG_TEXT,  # truncated to the fixed length, the mask survives
+MASKED_TEMPLATES = [
+    "Paris is the {mask} of France.",
+    "The {mask} sat on the {mask}, Zürich café.",
+    "{mask} " + LONG_TEXT,  # truncated to the fixed length, the mask survives
 ]
+MASKED = [t.format(mask="[MASK]") for t in MASKED_TEMPLATES]
 
 
 @pytest.mark.parametrize("mode", ["fixed", "dynamic"])
-@pytest.mark.parametrize("arch", NATIVE_ARCHES)
+@pytest.mark.parametrize("arch", MASKED_ARCHES)
 def test_fill_mask_matches_transformers(export_cache, arch, mode):
     name = f"{arch}-fill-mask"
     package = export_cache.get(name, mode).output_dir
     ours = modelexport.pipeline(model=str(package))
     theirs = reference("fill-mask", name)
+    masked = [t.format(mask=theirs.tokenizer.mask_token) for t in MASKED_TEMPLATES]
     kwargs = {"tokenizer_kwargs": {"truncation": True, "max_length": max_length_of(mode)}}
 
     def same(mine, ref):
@@ -240,12 +274,12 @@ def test_fill_mask_matches_transformers(export_cache, arch, mode):
         ]
         np.testing.assert_allclose([c["score"] for c in mine], [c["score"] for c in ref], atol=1e-4)
 
-    for text in MASKED:
+    for text in masked:
         same(ours(text, top_k=4), theirs(text, top_k=4, **kwargs))
-    same(ours(MASKED, top_k=2), theirs(MASKED, top_k=2, **kwargs))
+    same(ours(masked, top_k=2), theirs(masked, top_k=2, **kwargs))
     same(
-        ours(MASKED[0], targets=["capital", "city", "zzzzqx"]),
-        theirs(MASKED[0], targets=["capital", "city", "zzzzqx"], **kwargs),
+        ours(masked[0], targets=["capital", "city", "zzzzqx"]),
+        theirs(masked[0], targets=["capital", "city", "zzzzqx"], **kwargs),
     )
     with pytest.raises(ValueError, match="no mask token"):
         ours("no mask here")

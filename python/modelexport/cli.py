@@ -310,7 +310,10 @@ def run(
     texts: Annotated[list[str] | None, typer.Argument(help="Input texts.")] = None,
     input_file: Annotated[
         Path | None,
-        typer.Option(help='JSON lines: a string, or {"text": ..., "text_pair": ...}.'),
+        typer.Option(
+            help='JSON lines: a string, {"text": ..., "text_pair": ...} or, for '
+            'question-answering, {"question": ..., "context": ...}.'
+        ),
     ] = None,
     task: Annotated[str | None, typer.Option(help="Override the package's task.")] = None,
     top_k: Annotated[
@@ -325,6 +328,29 @@ def run(
     ] = None,
     sentence_embedding: Annotated[
         bool, typer.Option("--sentence-embedding", help="feature-extraction: pooled embeddings.")
+    ] = False,
+    aggregation_strategy: Annotated[
+        str,
+        typer.Option(help="token-classification: none, simple, first, average or max."),
+    ] = "none",
+    ignore_labels: Annotated[
+        str | None, typer.Option(help="token-classification: labels to leave out (default O).")
+    ] = None,
+    question: Annotated[
+        str | None, typer.Option(help="question-answering: the question for each TEXT.")
+    ] = None,
+    doc_stride: Annotated[
+        int | None, typer.Option(help="question-answering: overlap of context windows.")
+    ] = None,
+    max_answer_len: Annotated[
+        int, typer.Option(help="question-answering: longest answer in tokens.")
+    ] = 15,
+    max_seq_len: Annotated[
+        int | None, typer.Option(help="question-answering: window length (default: the graph's).")
+    ] = None,
+    handle_impossible_answer: Annotated[
+        bool,
+        typer.Option("--handle-impossible-answer", help="question-answering: allow no answer."),
     ] = False,
     threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads (0: default).")] = 0,
 ) -> None:
@@ -349,6 +375,27 @@ def run(
             results = runner(inputs, top_k=k, function_to_apply=function)
         elif runner.task == "fill-mask":
             results = runner(inputs, top_k=int(top_k or 5))
+        elif runner.task == "token-classification":
+            labels = None if ignore_labels is None else [x for x in ignore_labels.split(",") if x]
+            results = [
+                [{**e, "score": float(e["score"])} for e in entities]
+                for entities in runner(
+                    [str(x) for x in inputs],
+                    aggregation_strategy=aggregation_strategy,
+                    ignore_labels=labels,
+                )
+            ]
+        elif runner.task == "question-answering":
+            if question is not None:
+                inputs = [{"question": question, "context": str(x)} for x in inputs]
+            results = runner(
+                inputs,
+                top_k=int(top_k or 1),
+                doc_stride=doc_stride,
+                max_answer_len=max_answer_len,
+                max_seq_len=max_seq_len,
+                handle_impossible_answer=handle_impossible_answer,
+            )
         elif sentence_embedding:
             results = runner.sentence_embeddings(inputs).tolist()
         else:

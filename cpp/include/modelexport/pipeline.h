@@ -6,14 +6,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "modelexport/session.h"
+#include "modelexport/tokenizer.h"
 
 namespace modelexport {
 
 class Package;
-class Tokenizer;
 
 // One input: a text, or a text pair (sentence-pair classification).
 struct TextInput {
@@ -48,15 +49,23 @@ class TextModelRunner {
   const Tokenizer& tokenizer() const;
 
   struct Row {
-    std::vector<std::int64_t> ids;  // of the encoded input (padding included)
-    std::vector<std::int64_t> attention_mask;
+    Encoding encoding;                 // of the input, padded as the graph was fed
     std::vector<FloatTensor> outputs;  // this input's slice of each requested output
   };
   // Thread-safe.
   std::vector<Row> run(const std::vector<TextInput>& inputs,
                        const std::vector<std::string>& output_names) const;
+  // Runs inputs the caller encoded (e.g. overflowing windows), at most the graph's fixed length
+  // each; pads them to the fixed length, or per batch to the longest. Thread-safe.
+  std::vector<Row> run_encoded(std::vector<Encoding> encodings,
+                               const std::vector<std::string>& output_names) const;
+  // The sequence length the graph fixes, if any.
+  std::optional<std::size_t> fixed_length() const;
 
  private:
+  void run_batch(std::vector<Encoding> batch, std::size_t real,
+                 const std::vector<std::string>& output_names, std::vector<Row>& rows) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -96,6 +105,78 @@ class FillMaskPipeline {
   TextModelRunner runner_;
   std::int64_t mask_id_;
   std::optional<std::int64_t> pad_id_;
+};
+
+enum class AggregationStrategy { kNone, kSimple, kFirst, kAverage, kMax };
+// "none" | "simple" | "first" | "average" | "max"; throws std::invalid_argument otherwise.
+AggregationStrategy parse_aggregation_strategy(std::string_view name);
+
+// One result of token-classification as transformers returns it: per token with kNone
+// (`entity` is the label, `index` the token position), else per group of words (`entity` is
+// the entity group, no index). start/end are character offsets into the input.
+struct TokenEntity {
+  std::string entity;
+  double score = 0;
+  std::optional<std::size_t> index;
+  std::string word;
+  std::size_t start = 0;
+  std::size_t end = 0;
+};
+
+class TokenClassificationPipeline {
+ public:
+  explicit TokenClassificationPipeline(const std::string& package_path,
+                                       const PipelineOptions& options = {});
+  // Per input: its entities in text order, without those labelled with one of ignore_labels.
+  // Tokens past the graph's length are truncated, as transformers truncates to the model's.
+  std::vector<std::vector<TokenEntity>> operator()(
+      const std::vector<std::string>& texts,
+      AggregationStrategy strategy = AggregationStrategy::kNone,
+      const std::vector<std::string>& ignore_labels = {"O"}) const;
+
+ private:
+  TextModelRunner runner_;
+  std::optional<std::int64_t> unk_id_;
+};
+
+struct QuestionAnsweringInput {
+  std::string question;
+  std::string context;
+};
+
+// One answer span, as transformers' question-answering returns it; start/end are character
+// offsets into the context.
+struct Answer {
+  double score = 0;
+  std::size_t start = 0;
+  std::size_t end = 0;
+  std::string answer;
+};
+
+struct QuestionAnsweringOptions {
+  std::size_t top_k = 1;
+  // Tokens shared by consecutive windows over a long context; default min(max_seq_len / 2, 128).
+  std::optional<std::size_t> doc_stride;
+  std::size_t max_answer_len = 15;  // in tokens
+  // Window length; default the graph's fixed length, else min(model_max_length, 384).
+  std::optional<std::size_t> max_seq_len;
+  bool handle_impossible_answer = false;
+  bool align_to_words = true;
+};
+
+class QuestionAnsweringPipeline {
+ public:
+  explicit QuestionAnsweringPipeline(const std::string& package_path,
+                                     const PipelineOptions& options = {});
+  // Per input: up to top_k answers, best first, gathered over every window of the context.
+  // Throws std::invalid_argument for options transformers rejects (doc_stride > max_seq_len,
+  // max_answer_len 0, top_k 0) or a question too long to leave room for the context.
+  std::vector<std::vector<Answer>> operator()(const std::vector<QuestionAnsweringInput>& inputs,
+                                              const QuestionAnsweringOptions& options = {}) const;
+
+ private:
+  TextModelRunner runner_;
+  std::optional<std::int64_t> cls_id_;
 };
 
 class FeatureExtractionPipeline {

@@ -18,8 +18,8 @@ std::vector<std::vector<float>> real_tokens(const TextModelRunner::Row& row) {
     throw std::runtime_error("last_hidden_state is not [batch, tokens, hidden]");
   const auto width = static_cast<std::size_t>(hidden.shape[1]);
   std::vector<std::vector<float>> tokens;
-  for (std::size_t t = 0; t < row.attention_mask.size(); ++t) {
-    if (row.attention_mask[t] == 0) continue;
+  for (std::size_t t = 0; t < row.encoding.attention_mask.size(); ++t) {
+    if (row.encoding.attention_mask[t] == 0) continue;
     auto begin = hidden.data.begin() + static_cast<std::ptrdiff_t>(t * width);
     tokens.emplace_back(begin, begin + static_cast<std::ptrdiff_t>(width));
   }

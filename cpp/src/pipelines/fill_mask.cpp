@@ -60,15 +60,16 @@ std::vector<std::vector<std::vector<FillMaskCandidate>>> FillMaskPipeline::opera
     const FloatTensor& logits = row.outputs.front();
     const auto vocab = static_cast<std::size_t>(logits.shape.back());
     std::vector<std::size_t> masks;
-    for (std::size_t t = 0; t < row.ids.size(); ++t) {
-      if (row.ids[t] == mask_id_ && row.attention_mask[t] == 1) masks.push_back(t);
+    for (std::size_t t = 0; t < row.encoding.ids.size(); ++t) {
+      if (row.encoding.ids[t] == mask_id_ && row.encoding.attention_mask[t] == 1)
+        masks.push_back(t);
     }
     if (masks.empty()) {
       throw std::invalid_argument("input " + std::to_string(index) + " has no mask token");
     }
     std::vector<std::int64_t> unpadded;
-    for (std::size_t t = 0; t < row.ids.size(); ++t) {
-      if (!pad_id_ || row.ids[t] != *pad_id_) unpadded.push_back(row.ids[t]);
+    for (std::size_t t = 0; t < row.encoding.ids.size(); ++t) {
+      if (!pad_id_ || row.encoding.ids[t] != *pad_id_) unpadded.push_back(row.encoding.ids[t]);
     }
     auto& per_input = results.emplace_back();
     for (std::size_t mask : masks) {
@@ -90,9 +91,9 @@ std::vector<std::vector<std::vector<FillMaskCandidate>>> FillMaskPipeline::opera
       // here, or precedes them all when padding is on the left).
       std::size_t position = mask;
       if (pad_id_) {
-        position = static_cast<std::size_t>(
-            std::count_if(row.ids.begin(), row.ids.begin() + static_cast<std::ptrdiff_t>(mask),
-                          [&](std::int64_t id) { return id != *pad_id_; }));
+        position = static_cast<std::size_t>(std::count_if(
+            row.encoding.ids.begin(), row.encoding.ids.begin() + static_cast<std::ptrdiff_t>(mask),
+            [&](std::int64_t id) { return id != *pad_id_; }));
       }
       auto& per_mask = per_input.emplace_back();
       for (std::size_t c = 0; c < k; ++c) {

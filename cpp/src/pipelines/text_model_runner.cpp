@@ -16,6 +16,24 @@ std::optional<std::size_t> fixed_dim(const TensorSpec& spec, std::size_t axis) {
   return static_cast<std::size_t>(spec.dims[axis]);
 }
 
+// Pads `e` to `length` tokens the way the tokenizer pads (its side, pad id and type id).
+void pad_encoding(Encoding& e, std::size_t length, const PaddingOptions& padding) {
+  if (e.size() >= length) return;
+  const std::size_t count = length - e.size();
+  const bool left = padding.direction == Direction::kLeft;
+  auto pad = [&](auto& values, const auto& value) {
+    values.insert(left ? values.begin() : values.end(), count, value);
+  };
+  pad(e.ids, padding.pad_id);
+  pad(e.type_ids, padding.pad_type_id);
+  pad(e.tokens, padding.pad_token);
+  pad(e.offsets, std::pair<std::size_t, std::size_t>{0, 0});
+  pad(e.special_tokens_mask, std::int64_t{1});
+  pad(e.attention_mask, std::int64_t{0});
+  pad(e.word_ids, std::int64_t{-1});
+  pad(e.sequence_ids, std::int64_t{-1});
+}
+
 }  // namespace
 
 struct TextModelRunner::Impl {
@@ -102,7 +120,7 @@ std::vector<TextModelRunner::Row> TextModelRunner::run(
   rows.reserve(inputs.size());
   for (std::size_t start = 0; start < inputs.size(); start += chunk) {
     const std::size_t real = std::min(chunk, inputs.size() - start);
-    // A fixed batch is filled up with empty inputs; their rows are dropped below.
+    // A fixed batch is filled up with empty inputs; their rows are dropped by run_batch.
     const std::size_t rows_in_run = impl_->fixed_batch ? chunk : real;
     std::vector<Encoding> encodings;
     if (pairs) {
@@ -115,39 +133,73 @@ std::vector<TextModelRunner::Row> TextModelRunner::run(
       for (std::size_t i = 0; i < real; ++i) batch[i] = inputs[start + i].text;
       encodings = impl_->tokenizer.encode_batch(batch);
     }
-    const std::size_t length = encodings.front().size();
-    std::vector<Int64Tensor> tensors(impl_->input_names.size());
-    std::vector<std::pair<std::string, const Int64Tensor*>> feeds;
-    for (std::size_t k = 0; k < impl_->input_names.size(); ++k) {
-      const std::string& name = impl_->input_names[k];
-      Int64Tensor& tensor = tensors[k];
-      tensor.shape = {static_cast<std::int64_t>(rows_in_run), static_cast<std::int64_t>(length)};
-      tensor.data.reserve(rows_in_run * length);
-      for (const auto& encoding : encodings) {
-        const auto& values = name == "input_ids"        ? encoding.ids
-                             : name == "attention_mask" ? encoding.attention_mask
-                                                        : encoding.type_ids;
-        tensor.data.insert(tensor.data.end(), values.begin(), values.end());
-      }
-      feeds.emplace_back(name, &tensor);
-    }
-    std::vector<FloatTensor> outputs = impl_->session.run(feeds, output_names);
-    for (std::size_t i = 0; i < real; ++i) {
-      Row row;
-      row.ids = encodings[i].ids;
-      row.attention_mask = encodings[i].attention_mask;
-      for (const auto& output : outputs) {
-        FloatTensor slice;
-        slice.shape.assign(output.shape.begin() + 1, output.shape.end());
-        const std::size_t stride = output.data.size() / rows_in_run;
-        slice.data.assign(output.data.begin() + static_cast<std::ptrdiff_t>(i * stride),
-                          output.data.begin() + static_cast<std::ptrdiff_t>((i + 1) * stride));
-        row.outputs.push_back(std::move(slice));
-      }
-      rows.push_back(std::move(row));
-    }
+    run_batch(std::move(encodings), real, output_names, rows);
   }
   return rows;
+}
+
+std::vector<TextModelRunner::Row> TextModelRunner::run_encoded(
+    std::vector<Encoding> encodings, const std::vector<std::string>& output_names) const {
+  const std::size_t chunk = impl_->fixed_batch.value_or(impl_->max_batch_size);
+  const PaddingOptions padding = impl_->tokenizer.padding().value_or(PaddingOptions{});
+  std::vector<Row> rows;
+  rows.reserve(encodings.size());
+  for (std::size_t start = 0; start < encodings.size(); start += chunk) {
+    const std::size_t real = std::min(chunk, encodings.size() - start);
+    std::vector<Encoding> batch(
+        std::make_move_iterator(encodings.begin() + static_cast<std::ptrdiff_t>(start)),
+        std::make_move_iterator(encodings.begin() + static_cast<std::ptrdiff_t>(start + real)));
+    // A fixed batch is filled up with copies of the first row; their results are dropped.
+    if (impl_->fixed_batch) batch.resize(chunk, batch.front());
+    std::size_t length = impl_->fixed_length.value_or(0);
+    for (const Encoding& e : batch) length = std::max(length, e.size());
+    if (impl_->fixed_length && length > *impl_->fixed_length) {
+      throw std::invalid_argument("an encoded input has " + std::to_string(length) +
+                                  " tokens; the graph takes " +
+                                  std::to_string(*impl_->fixed_length));
+    }
+    for (Encoding& e : batch) pad_encoding(e, length, padding);
+    run_batch(std::move(batch), real, output_names, rows);
+  }
+  return rows;
+}
+
+std::optional<std::size_t> TextModelRunner::fixed_length() const { return impl_->fixed_length; }
+
+void TextModelRunner::run_batch(std::vector<Encoding> batch, std::size_t real,
+                                const std::vector<std::string>& output_names,
+                                std::vector<Row>& rows) const {
+  const std::size_t rows_in_run = batch.size();
+  const std::size_t length = batch.front().size();
+  std::vector<Int64Tensor> tensors(impl_->input_names.size());
+  std::vector<std::pair<std::string, const Int64Tensor*>> feeds;
+  for (std::size_t k = 0; k < impl_->input_names.size(); ++k) {
+    const std::string& name = impl_->input_names[k];
+    Int64Tensor& tensor = tensors[k];
+    tensor.shape = {static_cast<std::int64_t>(rows_in_run), static_cast<std::int64_t>(length)};
+    tensor.data.reserve(rows_in_run * length);
+    for (const auto& encoding : batch) {
+      const auto& values = name == "input_ids"        ? encoding.ids
+                           : name == "attention_mask" ? encoding.attention_mask
+                                                      : encoding.type_ids;
+      tensor.data.insert(tensor.data.end(), values.begin(), values.end());
+    }
+    feeds.emplace_back(name, &tensor);
+  }
+  std::vector<FloatTensor> outputs = impl_->session.run(feeds, output_names);
+  for (std::size_t i = 0; i < real; ++i) {
+    Row row;
+    row.encoding = std::move(batch[i]);
+    for (const auto& output : outputs) {
+      FloatTensor slice;
+      slice.shape.assign(output.shape.begin() + 1, output.shape.end());
+      const std::size_t stride = output.data.size() / rows_in_run;
+      slice.data.assign(output.data.begin() + static_cast<std::ptrdiff_t>(i * stride),
+                        output.data.begin() + static_cast<std::ptrdiff_t>((i + 1) * stride));
+      row.outputs.push_back(std::move(slice));
+    }
+    rows.push_back(std::move(row));
+  }
 }
 
 }  // namespace modelexport

@@ -125,4 +125,71 @@ void bind_pipelines(nb::module_& m) {
             return out;
           },
           "inputs"_a, "top_k"_a = 5, "targets"_a = std::vector<std::string>{});
+
+  nb::class_<modelexport::TokenClassificationPipeline>(m, "TokenClassificationPipeline")
+      .def(
+          "__init__",
+          [](modelexport::TokenClassificationPipeline* self, const std::string& path,
+             const std::string& task, int threads) {
+            new (self) modelexport::TokenClassificationPipeline(path, make_options(task, threads));
+          },
+          "path"_a, "task"_a = "", "threads"_a = 0)
+      .def(
+          "__call__",
+          [](const modelexport::TokenClassificationPipeline& self,
+             const std::vector<std::string>& texts, const std::string& aggregation_strategy,
+             const std::vector<std::string>& ignore_labels) {
+            const auto strategy = modelexport::parse_aggregation_strategy(aggregation_strategy);
+            nb::gil_scoped_release release;
+            // (entity, score, index or None, word, start, end)
+            using Entity = std::tuple<std::string, double, std::optional<std::size_t>, std::string,
+                                      std::size_t, std::size_t>;
+            std::vector<std::vector<Entity>> out;
+            for (const auto& entities : self(texts, strategy, ignore_labels)) {
+              auto& row = out.emplace_back();
+              for (const auto& e : entities) {
+                row.emplace_back(e.entity, e.score, e.index, e.word, e.start, e.end);
+              }
+            }
+            return out;
+          },
+          "texts"_a, "aggregation_strategy"_a = "none",
+          "ignore_labels"_a = std::vector<std::string>{"O"});
+
+  nb::class_<modelexport::QuestionAnsweringPipeline>(m, "QuestionAnsweringPipeline")
+      .def(
+          "__init__",
+          [](modelexport::QuestionAnsweringPipeline* self, const std::string& path,
+             const std::string& task, int threads) {
+            new (self) modelexport::QuestionAnsweringPipeline(path, make_options(task, threads));
+          },
+          "path"_a, "task"_a = "", "threads"_a = 0)
+      .def(
+          "__call__",
+          [](const modelexport::QuestionAnsweringPipeline& self,
+             const std::vector<std::pair<std::string, std::string>>& pairs, std::size_t top_k,
+             std::optional<std::size_t> doc_stride, std::size_t max_answer_len,
+             std::optional<std::size_t> max_seq_len, bool handle_impossible_answer,
+             bool align_to_words) {
+            std::vector<modelexport::QuestionAnsweringInput> inputs;
+            for (const auto& [question, context] : pairs) inputs.push_back({question, context});
+            modelexport::QuestionAnsweringOptions options;
+            options.top_k = top_k;
+            options.doc_stride = doc_stride;
+            options.max_answer_len = max_answer_len;
+            options.max_seq_len = max_seq_len;
+            options.handle_impossible_answer = handle_impossible_answer;
+            options.align_to_words = align_to_words;
+            nb::gil_scoped_release release;
+            using Answer = std::tuple<double, std::size_t, std::size_t, std::string>;
+            std::vector<std::vector<Answer>> out;
+            for (const auto& answers : self(inputs, options)) {
+              auto& row = out.emplace_back();
+              for (const auto& a : answers) row.emplace_back(a.score, a.start, a.end, a.answer);
+            }
+            return out;
+          },
+          "pairs"_a, "top_k"_a = 1, "doc_stride"_a.none() = nb::none(), "max_answer_len"_a = 15,
+          "max_seq_len"_a.none() = nb::none(), "handle_impossible_answer"_a = false,
+          "align_to_words"_a = true);
 }

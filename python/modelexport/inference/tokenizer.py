@@ -52,9 +52,14 @@ class Tokenizer:
         return self._native.get_vocab_size(with_added_tokens)
 
     def enable_truncation(
-        self, max_length: int, stride: int = 0, strategy: str = "longest_first"
+        self,
+        max_length: int,
+        stride: int = 0,
+        strategy: str = "longest_first",
+        direction: str = "right",
     ) -> None:
-        self._native.enable_truncation(max_length, stride, strategy)
+        """Like tokenizers: parts cut off come back in each encoding's `overflowing`."""
+        self._native.enable_truncation(max_length, stride, strategy, direction)
 
     def no_truncation(self) -> None:
         self._native.no_truncation()
