@@ -1,9 +1,14 @@
 // Oniguruma wrapper. The onig crate compiles with ONIG_OPTION_NONE, the UTF-8 encoding and
-// ONIG_SYNTAX_DEFAULT (Oniguruma's own syntax); we do the same.
+// ONIG_SYNTAX_DEFAULT (Oniguruma's own syntax); we do the same. The Oniguruma bundled in
+// tokenizers may know a newer Unicode than the system one, so the property escapes of
+// regex_properties.inc (\p{L}, \p{N}, \s, ...) are first rewritten into explicit classes of the
+// code points tokenizers matches for them.
 #include "text/regex.h"
 
 #include <oniguruma.h>
 
+#include <cstdio>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 
@@ -26,6 +31,81 @@ struct RegionDeleter {
 
 const UChar* bytes(std::string_view text) { return reinterpret_cast<const UChar*>(text.data()); }
 
+struct CodePointRange {
+  char32_t first;
+  char32_t last;
+};
+
+struct PropertyTable {
+  const char* escape;
+  std::vector<CodePointRange> ranges;
+};
+
+// Escape ("\\p{L}", "\\s", ...) -> the class (without brackets) tokenizers' Oniguruma means by it.
+const std::map<std::string, std::string, std::less<>>& property_classes() {
+  static const std::map<std::string, std::string, std::less<>> classes = [] {
+    static const PropertyTable kTables[] = {
+#include "text/regex_properties.inc"
+    };
+    std::map<std::string, std::string, std::less<>> built;
+    char buffer[32];
+    for (const PropertyTable& table : kTables) {
+      std::string body;
+      for (const CodePointRange& range : table.ranges) {
+        std::snprintf(buffer, sizeof buffer, "\\x{%X}", static_cast<unsigned>(range.first));
+        body += buffer;
+        if (range.last != range.first) {
+          std::snprintf(buffer, sizeof buffer, "-\\x{%X}", static_cast<unsigned>(range.last));
+          body += buffer;
+        }
+      }
+      built.emplace(table.escape, std::move(body));
+    }
+    return built;
+  }();
+  return classes;
+}
+
+// Replaces the escapes property_classes() knows by explicit classes (nested classes when inside
+// [...], which Oniguruma unites); everything else is kept byte for byte.
+std::string with_probed_properties(std::string_view pattern) {
+  const auto& classes = property_classes();
+  std::string out;
+  out.reserve(pattern.size());
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '\\' || i + 1 >= pattern.size()) {
+      out += pattern[i];
+      continue;
+    }
+    const char kind = pattern[i + 1];
+    std::string key;
+    bool negated = false;
+    std::size_t consumed = 2;
+    if ((kind == 'p' || kind == 'P') && i + 2 < pattern.size() && pattern[i + 2] == '{') {
+      const std::size_t close = pattern.find('}', i + 3);
+      if (close != std::string_view::npos) {
+        key = "\\p" + std::string(pattern.substr(i + 2, close - i - 1));
+        negated = kind == 'P';
+        consumed = close - i + 1;
+      }
+    } else if (std::string_view("sSdDwW").find(kind) != std::string_view::npos) {
+      key = std::string("\\") + static_cast<char>(kind | 0x20);
+      negated = (kind & 0x20) == 0;
+    }
+    auto it = key.empty() ? classes.end() : classes.find(key);
+    if (it == classes.end()) {
+      out.append(pattern.substr(i, 2));  // keeps escaped characters (\\, \[, ...) intact
+      i += 1;
+      continue;
+    }
+    out += negated ? "[^" : "[";
+    out += it->second;
+    out += ']';
+    i += consumed - 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Regex::Compiled {
@@ -38,9 +118,11 @@ struct Regex::Compiled {
 Regex::Regex(std::string_view pattern)
     : pattern_(pattern), compiled_(std::make_unique<Compiled>()) {
   initialize_oniguruma();
+  const std::string rewritten = with_probed_properties(pattern);
   OnigErrorInfo info;
-  const int status = onig_new(&compiled_->regex, bytes(pattern), bytes(pattern) + pattern.size(),
-                              ONIG_OPTION_NONE, ONIG_ENCODING_UTF8, ONIG_SYNTAX_DEFAULT, &info);
+  const int status =
+      onig_new(&compiled_->regex, bytes(rewritten), bytes(rewritten) + rewritten.size(),
+               ONIG_OPTION_NONE, ONIG_ENCODING_UTF8, ONIG_SYNTAX_DEFAULT, &info);
   if (status != ONIG_NORMAL) {
     compiled_->regex = nullptr;
     UChar message[ONIG_MAX_ERROR_MESSAGE_LEN];
