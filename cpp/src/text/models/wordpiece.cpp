@@ -16,7 +16,6 @@ WordPiece::WordPiece(const std::vector<std::pair<std::string, std::uint32_t>>& v
   for (const auto& [token, id] : vocab) vocab_r_[id] = token;  // the last token of an id wins
   vocab_.reserve(vocab.size());
   for (const auto& [token, id] : vocab) {
-    longest_token_ = std::max(longest_token_, token.size());
     const std::string& stored = vocab_r_[id];
     if (stored == token) {
       vocab_[stored] = id;
@@ -25,6 +24,13 @@ WordPiece::WordPiece(const std::vector<std::pair<std::string, std::uint32_t>>& v
       vocab_[*shadowed_.back()] = id;
     }
   }
+  std::vector<std::pair<std::string, std::int32_t>> keys;
+  keys.reserve(vocab_.size());
+  for (const auto& [token, id] : vocab_) {
+    keys.emplace_back(std::string(token), static_cast<std::int32_t>(trie_ids_.size()));
+    trie_ids_.push_back(id);
+  }
+  trie_ = DoubleArray(std::move(keys));
 }
 
 std::unique_ptr<Model> WordPiece::from_json(const JsonRef& json) {
@@ -65,38 +71,26 @@ void WordPiece::tokenize(std::string_view piece, std::vector<Token>& out) const 
   if (chars > max_input_chars_per_word_) return push_unknown(piece, out);
 
   const std::size_t first = out.size();
+  // tokenizers tries ever shorter candidates (prefix + piece[start..end]) until one is in the
+  // vocabulary: that is the longest vocabulary entry the text starts with, found in one walk.
   std::string candidate;
   std::size_t start = 0;
   while (start < piece.size()) {
-    std::size_t end = piece.size();
-    bool found = false;
-    while (start < end) {
-      const std::size_t prefix = start > 0 ? prefix_.size() : 0;
-      if (prefix + (end - start) > longest_token_) {
-        // Too long for any vocabulary entry: shrink without looking it up.
-        do {
-          --end;
-        } while (end > start && (static_cast<unsigned char>(piece[end]) & 0xC0) == 0x80);
-        continue;
-      }
-      candidate.clear();
-      if (start > 0) candidate = prefix_;
-      candidate.append(piece.substr(start, end - start));
-      auto it = vocab_.find(candidate);
-      if (it != vocab_.end()) {
-        out.push_back(Token{it->second, candidate, {start, end}});
-        found = true;
-        break;
-      }
-      // Drop the last character of the candidate.
-      do {
-        --end;
-      } while (end > start && (static_cast<unsigned char>(piece[end]) & 0xC0) == 0x80);
-    }
-    if (!found) {
+    const std::size_t prefix = start > 0 ? prefix_.size() : 0;
+    candidate.assign(prefix_, 0, prefix);
+    candidate.append(piece.substr(start));
+    std::size_t longest = 0;
+    std::int32_t value = -1;
+    trie_.common_prefix_search(candidate, [&](std::size_t length, std::int32_t v) {
+      if (length > prefix) longest = length, value = v;
+    });
+    if (value < 0) {
       out.resize(first);
       return push_unknown(piece, out);
     }
+    const std::size_t end = start + (longest - prefix);
+    candidate.resize(longest);
+    out.push_back(Token{trie_ids_[static_cast<std::size_t>(value)], candidate, {start, end}});
     start = end;
   }
 }

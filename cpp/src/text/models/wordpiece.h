@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "text/double_array.h"
 #include "text/models/model.h"
 
 namespace modelexport::text {
@@ -33,7 +34,10 @@ class WordPiece : public Model {
   std::string unk_token_;
   std::string prefix_;
   std::size_t max_input_chars_per_word_;
-  std::size_t longest_token_ = 0;  // bytes; longer candidates cannot match (skipped)
+  // The vocabulary as a byte trie: the longest vocabulary entry starting a text is one walk,
+  // instead of one hash lookup per candidate length. Values index trie_ids_.
+  DoubleArray trie_;
+  std::vector<std::uint32_t> trie_ids_;
 };
 
 }  // namespace modelexport::text
