@@ -269,7 +269,8 @@ Tokenizer Tokenizer::from_json_string(std::string_view json_text, const std::str
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json_text.begin(), json_text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for numbers beyond double (1e999999).
     throw std::invalid_argument(origin + ": invalid JSON: " + e.what());
   }
   const text::JsonRef root(document, "", origin);
