@@ -46,6 +46,11 @@ def max_length_of(mode: str) -> int:
     return 128 if mode == "fixed" else 512
 
 
+def texts_for(arch: str) -> list[str]:
+    """GPT-2 adds no special tokens: transformers itself fails on an empty input there."""
+    return [t for t in TEXTS if t or arch != "gpt2"]
+
+
 def assert_same_labels(ours, theirs):
     assert [r["label"] for r in ours] == [r["label"] for r in theirs]
     np.testing.assert_allclose([r["score"] for r in ours], [r["score"] for r in theirs], atol=1e-4)
@@ -59,13 +64,14 @@ def test_text_classification_matches_transformers(export_cache, arch, mode):
     ours = modelexport.pipeline(model=str(package / "model.onnx"))
     theirs = reference("text-classification", name)
     truncation = {"truncation": True, "max_length": max_length_of(mode)}
+    texts = texts_for(arch)
 
     # A list longer than the fixed batch of 1: split into runs.
-    for mine, ref in zip(ours(TEXTS), theirs(TEXTS, **truncation), strict=True):
+    for mine, ref in zip(ours(texts), theirs(texts, **truncation), strict=True):
         assert_same_labels([mine], [ref])
-    assert_same_labels(ours(TEXTS[0]), theirs(TEXTS[0], **truncation))
+    assert_same_labels(ours(texts[0]), theirs(texts[0], **truncation))
     for mine, ref in zip(
-        ours(TEXTS, top_k=None), theirs(TEXTS, top_k=None, **truncation), strict=True
+        ours(texts, top_k=None), theirs(texts, top_k=None, **truncation), strict=True
     ):
         assert_same_labels(mine, ref)
     for pair in PAIRS:
@@ -101,7 +107,7 @@ def test_feature_extraction_matches_transformers(export_cache, arch, mode):
     ours = modelexport.pipeline(model=str(package))
     theirs = reference("feature-extraction", name)
     tokenizer_kwargs = {"truncation": True, "max_length": max_length_of(mode)}
-    for text in TEXTS:
+    for text in texts_for(arch):
         mine = np.asarray(ours(text))
         ref = np.asarray(theirs(text, tokenize_kwargs=tokenizer_kwargs))
         assert mine.shape == ref.shape

@@ -52,8 +52,10 @@ def test_token_classification_matches_transformers(export_cache, arch, mode):
     theirs = pipeline("token-classification", model=str(fixture_path(name)))
     theirs.tokenizer.model_max_length = max_length_of(mode)
     labels = list(theirs.model.config.id2label.values())
+    # GPT-2 adds no special tokens: transformers itself fails on an empty input there.
+    texts = [t for t in ENTITY_TEXTS if t or arch != "gpt2"]
     for strategy in STRATEGIES:
-        for text in ENTITY_TEXTS:
+        for text in texts:
             same_entities(
                 ours(text, aggregation_strategy=strategy),
                 theirs(text, aggregation_strategy=strategy),
@@ -61,8 +63,8 @@ def test_token_classification_matches_transformers(export_cache, arch, mode):
         # Ignoring the most frequent label, and a batch of inputs.
         ignore = [labels[0]]
         for mine, ref in zip(
-            ours(ENTITY_TEXTS, aggregation_strategy=strategy, ignore_labels=ignore),
-            theirs(ENTITY_TEXTS, aggregation_strategy=strategy, ignore_labels=ignore),
+            ours(texts, aggregation_strategy=strategy, ignore_labels=ignore),
+            theirs(texts, aggregation_strategy=strategy, ignore_labels=ignore),
             strict=True,
         ):
             same_entities(mine, ref)
@@ -92,10 +94,18 @@ def qa_cases(max_seq_len: int | None) -> list[dict]:
     ]
 
 
-def reference_answers(model_dir, tokenizer_dir, cases: list[dict]) -> list:
+def reference_answers(model_dir, package_dir, cases: list[dict]) -> list:
+    import onnxruntime
+
     if not OPTIMUM_PYTHON.exists():
         pytest.skip("the reference needs .venv-optimum (scripts/setup.sh)")
-    job = {"model": str(model_dir), "tokenizer": str(tokenizer_dir), "cases": cases}
+    session = onnxruntime.InferenceSession(str(package_dir / "model.onnx"))
+    job = {
+        "model": str(model_dir),
+        "tokenizer": str(package_dir),
+        "input_names": [i.name for i in session.get_inputs()],
+        "cases": cases,
+    }
     done = subprocess.run(
         [str(OPTIMUM_PYTHON), str(QA_WORKER)],
         input=json.dumps(job),
