@@ -6,8 +6,10 @@
 #                          their vocabularies cut down)
 #   tokenizer_encode_fuzz  bytes -> encode/decode with the fixture tokenizers, truncation,
 #                          stride and padding (seeds: corpus lines)
-# Fails on any crash, sanitizer report, uncaught exception or timeout; the reproducer is left
-# in build-fuzz/findings/ (re-run: build-fuzz/modelexport_<target> <file>).
+# Before fuzzing, each target replays cpp/fuzz/regressions/<target>/ (inputs of past findings,
+# named after the bug; they also seed the fuzzing). Fails on any crash, sanitizer report,
+# uncaught exception or timeout; the reproducer is left in build-fuzz/findings/ (re-run:
+# build-fuzz/modelexport_<target> <file>; add it to the regressions once fixed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-30}"
@@ -28,19 +30,27 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 failed=0
 fuzz() {  # fuzz TARGET SEED_DIR
   local target=$1 seeds=$2 log="$build/findings/$1.log"
+  local regressions="cpp/fuzz/regressions/$target"
   mkdir -p "$build/corpus/$target" "$build/findings"
+  if compgen -G "$regressions/*" >/dev/null &&
+    ! "$build/modelexport_$target" "$regressions"/* >"$build/findings/$target-regressions.log" 2>&1; then
+    echo "FAILED: $target on a regression input (log: $build/findings/$target-regressions.log)"
+    grep -E "what\(\)|ERROR|runtime error|Running: " "$build/findings/$target-regressions.log" | head -20
+    failed=1
+    return
+  fi
   echo "-- $target: ${seconds}s"
   # The first directory receives the inputs that add coverage; the seeds are only read.
   if "$build/modelexport_$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
     -print_final_stats=1 -artifact_prefix="$build/findings/$target-" \
-    "$build/corpus/$target" "$seeds" >"$log" 2>&1 &&
+    "$build/corpus/$target" "$seeds" $(compgen -G "$regressions" || true) >"$log" 2>&1 &&
     ! grep -qE "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:" "$log"; then
     grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$log" | tr '\n' ' '
     echo
   else
     echo "FAILED: $target (log: $log)"
-    grep -E "ERROR|runtime error|==[0-9]+==|#[0-9]+ 0x|Test unit written|tokenizer_.*_fuzz:" \
-      "$log" | head -40
+    grep -E "what\(\)|ERROR|runtime error|#[0-9]+ 0x.* in modelexport|Test unit written|_fuzz:" \
+      "$log" | head -30
     failed=1
   fi
 }

@@ -516,22 +516,41 @@ def write_fixture(out: Path, fixture: Fixture, doc: dict[str, Any]) -> None:
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     Tokenizer.from_str(text).encode("sanity check: Zürich 東京 🚀")  # must load and run
     folder = out / fixture.name
-    tmp = out / f".{fixture.name}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    # A private temporary folder renamed into place: another build running at the same time
+    # (the tests of another session on the same checkout) never sees half a fixture.
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{fixture.name}.", dir=out))
+    tmp.chmod(0o755)
     (tmp / "tokenizer.json").write_text(text, encoding="utf-8")
     summary = json.dumps(describe(fixture, doc), ensure_ascii=False, indent=2) + "\n"
     (tmp / "components.json").write_text(summary, encoding="utf-8")
     (tmp / STAMP).write_text(stamp_for(fixture.name) + "\n", encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+    try:
+        tmp.rename(folder)
+    except OSError:  # the other build renamed its copy first
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def corpus_is_current(out: Path) -> bool:
+    stamp = out / f"{CORPUS_FILE}{STAMP}"
+    try:
+        current = stamp.read_text(encoding="utf-8").strip() == stamp_for("corpus")
+    except OSError:
+        return False
+    return current and (out / CORPUS_FILE).exists()
+
+
+def stale(out: Path) -> list[str]:
+    """What build() would (re)build: fixture names, and "corpus"."""
+    names = [f.name for f in FIXTURES if not is_current(out / f.name, f.name)]
+    return names if corpus_is_current(out) else [*names, "corpus"]
 
 
 def ensure_corpus(out: Path, force: bool = False) -> Path:
     path = out / CORPUS_FILE
     stamp = out / f"{CORPUS_FILE}{STAMP}"
-    current = stamp.exists() and stamp.read_text(encoding="utf-8").strip() == stamp_for("corpus")
-    if force or not current or not path.exists():
+    if force or not corpus_is_current(out):
         tokenizer_corpus.write_lines(path, tokenizer_corpus.build_multilingual_corpus())
         stamp.write_text(stamp_for("corpus") + "\n", encoding="utf-8")
     return path

@@ -521,7 +521,7 @@ def training_text() -> list[str]:
 def write_lines(path: Path, lines: Iterable[str]) -> None:
     """Writes newline-terminated lines (UTF-8; lone surrogates cannot occur in our corpora)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
     tmp.write_bytes("".join(line + "\n" for line in lines).encode("utf-8"))
     tmp.replace(path)
 
