@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "text/json_util.h"
@@ -26,5 +28,9 @@ class Model {
 
 // Throws std::invalid_argument naming the JSON path for unknown types or bad members.
 std::unique_ptr<Model> model_from_json(const JsonRef& json);
+
+// A {token: id} vocabulary object (WordPiece, WordLevel, BPE), in document order; an id that is
+// not in 0..2^32-1 is an error naming its token.
+std::vector<std::pair<std::string, std::uint32_t>> vocab_from_json(const JsonRef& vocab_json);
 
 }  // namespace modelexport::text

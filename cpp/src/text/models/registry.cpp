@@ -34,4 +34,23 @@ std::unique_ptr<Model> model_from_json(const JsonRef& json) {
   return it->second(json);
 }
 
+std::vector<std::pair<std::string, std::uint32_t>> vocab_from_json(const JsonRef& vocab_json) {
+  if (!vocab_json.json().is_object()) vocab_json.fail("expected an object {token: id}");
+  std::vector<std::pair<std::string, std::uint32_t>> vocab;
+  vocab.reserve(vocab_json.json().size());
+  for (auto it = vocab_json.json().begin(); it != vocab_json.json().end(); ++it) {
+    const nlohmann::json& id = it.value();
+    const bool valid = id.is_number_integer() &&
+                       (id.is_number_unsigned() || id.get<std::int64_t>() >= 0) &&
+                       id.get<std::uint64_t>() <= 0xFFFFFFFFu;
+    if (!valid) {
+      // Tokens are data, not member names: always quoted.
+      vocab_json.view(id, vocab_json.path() + "[" + nlohmann::json(it.key()).dump() + "]")
+          .fail("expected a token id (0..2^32-1)");
+    }
+    vocab.emplace_back(it.key(), id.get<std::uint32_t>());
+  }
+  return vocab;
+}
+
 }  // namespace modelexport::text
