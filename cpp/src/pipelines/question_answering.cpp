@@ -216,7 +216,10 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
     start[0] = end[0] = 0.0;
     const std::string& context = inputs[owner].context;
     // transformers looks further than top_k when aligning to words (spans may merge).
-    const std::size_t candidates = options.align_to_words ? options.top_k * 2 + 10 : options.top_k;
+    const std::size_t most = std::numeric_limits<std::size_t>::max();
+    const std::size_t candidates = !options.align_to_words           ? options.top_k
+                                   : options.top_k > (most - 10) / 2 ? most
+                                                                     : options.top_k * 2 + 10;
     for (const Span& span : best_spans(start, end, allowed, candidates, options.max_answer_len)) {
       std::size_t from = e.offsets[span.start].first;
       std::size_t to = e.offsets[span.end].second;
