@@ -9,24 +9,13 @@ namespace modelexport::text {
 WordPiece::WordPiece(const std::vector<std::pair<std::string, std::uint32_t>>& vocab,
                      std::string unk_token, std::string continuing_subword_prefix,
                      std::size_t max_input_chars_per_word)
-    : unk_token_(std::move(unk_token)),
+    : vocab_(vocab),
+      unk_token_(std::move(unk_token)),
       prefix_(std::move(continuing_subword_prefix)),
       max_input_chars_per_word_(max_input_chars_per_word) {
-  vocab_r_.reserve(vocab.size());
-  for (const auto& [token, id] : vocab) vocab_r_[id] = token;  // the last token of an id wins
-  vocab_.reserve(vocab.size());
-  for (const auto& [token, id] : vocab) {
-    const std::string& stored = vocab_r_[id];
-    if (stored == token) {
-      vocab_[stored] = id;
-    } else {
-      shadowed_.push_back(std::make_unique<std::string>(token));
-      vocab_[*shadowed_.back()] = id;
-    }
-  }
   std::vector<std::pair<std::string, std::int32_t>> keys;
   keys.reserve(vocab_.size());
-  for (const auto& [token, id] : vocab_) {
+  for (const auto& [token, id] : vocab_.entries()) {
     keys.emplace_back(std::string(token), static_cast<std::int32_t>(trie_ids_.size()));
     trie_ids_.push_back(id);
   }
@@ -41,11 +30,11 @@ std::unique_ptr<Model> WordPiece::from_json(const JsonRef& json) {
 }
 
 void WordPiece::push_unknown(std::string_view piece, std::vector<Token>& out) const {
-  auto it = vocab_.find(unk_token_);
-  if (it == vocab_.end()) {
+  auto unk = vocab_.id(unk_token_);
+  if (!unk) {
     throw std::invalid_argument("WordPiece error: Missing [UNK] token from the vocabulary");
   }
-  out.push_back(Token{it->second, unk_token_, {0, piece.size()}});
+  out.push_back(Token{*unk, unk_token_, {0, piece.size()}});
 }
 
 void WordPiece::tokenize(std::string_view piece, std::vector<Token>& out) const {
@@ -78,18 +67,6 @@ void WordPiece::tokenize(std::string_view piece, std::vector<Token>& out) const 
     out.push_back(Token{trie_ids_[static_cast<std::size_t>(value)], candidate, {start, end}});
     start = end;
   }
-}
-
-std::optional<std::uint32_t> WordPiece::token_to_id(std::string_view token) const {
-  auto it = vocab_.find(token);
-  if (it == vocab_.end()) return std::nullopt;
-  return it->second;
-}
-
-std::optional<std::string_view> WordPiece::id_to_token(std::uint32_t id) const {
-  auto it = vocab_r_.find(id);
-  if (it == vocab_r_.end()) return std::nullopt;
-  return std::string_view(it->second);
 }
 
 }  // namespace modelexport::text

@@ -8,6 +8,7 @@
 
 #include "text/double_array.h"
 #include "text/models/model.h"
+#include "text/models/vocabulary.h"
 
 namespace modelexport::text {
 
@@ -21,16 +22,18 @@ class WordPiece : public Model {
   static std::unique_ptr<Model> from_json(const JsonRef& json);
 
   void tokenize(std::string_view piece, std::vector<Token>& out) const override;
-  std::optional<std::uint32_t> token_to_id(std::string_view token) const override;
-  std::optional<std::string_view> id_to_token(std::uint32_t id) const override;
+  std::optional<std::uint32_t> token_to_id(std::string_view token) const override {
+    return vocab_.id(token);
+  }
+  std::optional<std::string_view> id_to_token(std::uint32_t id) const override {
+    return vocab_.token(id);
+  }
   std::size_t vocab_size() const override { return vocab_.size(); }
 
  private:
   void push_unknown(std::string_view piece, std::vector<Token>& out) const;
 
-  std::unordered_map<std::uint32_t, std::string> vocab_r_;
-  std::unordered_map<std::string_view, std::uint32_t> vocab_;  // views into vocab_r_ / strings_
-  std::vector<std::unique_ptr<std::string>> shadowed_;         // keys whose id is reused
+  Vocabulary vocab_;
   std::string unk_token_;
   std::string prefix_;
   std::size_t max_input_chars_per_word_;
