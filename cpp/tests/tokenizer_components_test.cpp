@@ -250,7 +250,7 @@ TEST(PostProcessors, TemplateAndBertProcessingAgreeOnPairs) {
     EXPECT_EQ(e.type_ids, (std::vector<std::uint32_t>{0, 0, 0, 0, 1, 1}));
     EXPECT_EQ(e.special_tokens_mask, (std::vector<std::uint32_t>{1, 0, 0, 1, 0, 1}));
     EXPECT_EQ(e.offsets[4], (Offsets{0, 1}));  // offsets stay relative to each sequence
-    EXPECT_EQ(e.to_public().sequence_ids, (std::vector<std::int64_t>{-1, 0, 0, -1, 1, -1}));
+    EXPECT_EQ(std::move(e).to_public().sequence_ids, (std::vector<std::int64_t>{-1, 0, 0, -1, 1, -1}));
     EncodingData plain = processor->process(sequence_of({5}), sequence_of({7}), false);
     EXPECT_EQ(plain.ids, (std::vector<std::uint32_t>{5, 7}));
     EXPECT_EQ(plain.type_ids, (std::vector<std::uint32_t>{0, 1}));

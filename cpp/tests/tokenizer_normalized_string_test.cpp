@@ -119,7 +119,7 @@ TEST(NormalizedString, SliceKeepsOffsetsIntoTheWholeOriginal) {
 std::vector<std::string> split_texts(const std::string& text, SplitBehavior behavior) {
   NormalizedString n(text);
   std::vector<std::string> out;
-  for (const auto& part : n.split([](char32_t c) { return c == '-'; }, behavior)) {
+  for (const auto& part : std::move(n).split([](char32_t c) { return c == '-'; }, behavior)) {
     if (!part.empty()) out.push_back(part.get());
   }
   return out;

@@ -179,7 +179,9 @@ std::vector<Split> AddedVocabulary::split_with_matches(NormalizedString text,
   std::vector<Split> out;
   out.reserve(pieces.size());
   for (const auto& [id, range] : pieces) {
-    NormalizedString slice = text.slice(range.first, range.second);
+    NormalizedString slice = pieces.size() == 1
+                                 ? std::move(text).take_slice(range.first, range.second)
+                                 : text.slice(range.first, range.second);
     if (id) {
       std::string value = slice.get();
       const std::size_t length = value.size();

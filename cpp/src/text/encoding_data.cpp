@@ -40,6 +40,16 @@ void EncodingData::push(std::uint32_t id, std::string token, Offsets offset,
   attention_mask.push_back(1);
 }
 
+void EncodingData::reserve(std::size_t n) {
+  ids.reserve(n);
+  type_ids.reserve(n);
+  tokens.reserve(n);
+  words.reserve(n);
+  offsets.reserve(n);
+  special_tokens_mask.reserve(n);
+  attention_mask.reserve(n);
+}
+
 EncodingData EncodingData::slice(std::size_t start, std::size_t stop) const {
   EncodingData part;
   const auto b = static_cast<std::ptrdiff_t>(start);
@@ -94,7 +104,19 @@ void EncodingData::truncate(std::size_t max_length, std::size_t stride, Directio
   *this = std::move(kept);
 }
 
+void SequenceRanges::set(std::size_t id, Offsets range) {
+  if (id >= kMaxSequences) {
+    throw std::logic_error("sequence id " + std::to_string(id) + " beyond a pair of sequences");
+  }
+  ranges_[id] = range;
+}
+
 void EncodingData::merge_with(EncodingData other, bool growing_offsets) {
+  if (ids.empty() && sequence_ranges.empty() && overflowing.empty()) {
+    // Merging into nothing yields `other` itself, overflowing parts included.
+    *this = std::move(other);
+    return;
+  }
   std::vector<EncodingData> combined;
   for (const EncodingData& mine : overflowing) {
     EncodingData with_other = mine;
@@ -114,9 +136,10 @@ void EncodingData::merge_with(EncodingData other, bool growing_offsets) {
   overflowing = std::move(combined);
 
   const std::size_t original_length = size();
-  for (const auto& [sequence_id, range] : other.sequence_ranges) {
-    sequence_ranges[sequence_id] = {original_length + range.first, original_length + range.second};
-  }
+  other.sequence_ranges.for_each([&](std::size_t sequence_id, const Offsets& range) {
+    sequence_ranges.set(sequence_id,
+                        {original_length + range.first, original_length + range.second});
+  });
   const std::size_t starting_offset =
       growing_offsets && !offsets.empty() ? offsets.back().second : 0;
   append(ids, other.ids);
@@ -145,17 +168,18 @@ void EncodingData::pad(std::size_t target_length, std::uint32_t pad_id, std::uin
   pad_vector(special_tokens_mask, count, std::uint32_t{1}, direction);
   pad_vector(offsets, count, Offsets{0, 0}, direction);
   if (direction == Direction::kLeft) {
-    for (auto& [sequence_id, range] : sequence_ranges)
+    sequence_ranges.for_each([count](std::size_t, Offsets& range) {
       range = {range.first + count, range.second + count};
+    });
   }
 }
 
-Encoding EncodingData::to_public() const {
+Encoding EncodingData::to_public() && {
   Encoding out;
   const std::size_t n = size();
   out.ids.assign(ids.begin(), ids.end());
   out.type_ids.assign(type_ids.begin(), type_ids.end());
-  out.tokens = tokens;
+  out.tokens = std::move(tokens);
   out.offsets.assign(offsets.begin(), offsets.end());
   out.special_tokens_mask.assign(special_tokens_mask.begin(), special_tokens_mask.end());
   out.attention_mask.assign(attention_mask.begin(), attention_mask.end());
@@ -165,14 +189,14 @@ Encoding EncodingData::to_public() const {
   out.sequence_ids.assign(n, -1);
   const std::size_t n_sequences = sequence_ranges.empty() ? 1 : sequence_ranges.size();
   for (std::size_t seq = 0; seq < n_sequences; ++seq) {
-    auto it = sequence_ranges.find(seq);
-    const Offsets range = it == sequence_ranges.end() ? Offsets{0, n} : it->second;
+    const Offsets* found = sequence_ranges.find(seq);
+    const Offsets range = found == nullptr ? Offsets{0, n} : *found;
     for (std::size_t i = range.first; i < range.second && i < n; ++i) {
       out.sequence_ids[i] = static_cast<std::int64_t>(seq);
     }
   }
   out.overflowing.reserve(overflowing.size());
-  for (const EncodingData& part : overflowing) out.overflowing.push_back(part.to_public());
+  for (EncodingData& part : overflowing) out.overflowing.push_back(std::move(part).to_public());
   return out;
 }
 

@@ -46,8 +46,12 @@ std::optional<Offsets> NormalizedString::original_to_normalized(std::size_t star
 }
 
 void NormalizedString::transform(const std::vector<CharChange>& dest, std::size_t initial_offset) {
+  if (edits_whole_text()) {
+    transform_range(0, normalized_.size(), dest, initial_offset);
+    return;
+  }
   // tokenizers transforms Range::Original(..), i.e. the normalized range the whole original
-  // maps to (usually all of it).
+  // maps to.
   auto range = original_to_normalized(0, original_.size());
   if (!range) return;
   transform_range(range->first, range->second, dest, initial_offset);
@@ -95,18 +99,131 @@ void NormalizedString::transform_range(std::size_t n_start, std::size_t n_end,
   normalized_.replace(n_start, n_end - n_start, text);
 }
 
+void NormalizedString::overwrite_utf8(std::size_t pos, char32_t c) {
+  std::string encoded;
+  append_utf8(encoded, c);
+  normalized_.replace(pos, encoded.size(), encoded);
+}
+
+void NormalizedString::map_bytes(std::string_view (*to_utf8)(std::uint8_t)) {
+  const std::size_t size = normalized_.size();
+  if (!edits_whole_text()) {
+    std::vector<CharChange> dest;
+    dest.reserve(size);
+    for (std::size_t pos = 0; pos < size;) {
+      const std::size_t n = utf8_length(static_cast<unsigned char>(normalized_[pos]));
+      for (std::size_t i = 0; i < n; ++i, ++pos) {
+        std::size_t at = 0;
+        const char32_t c = decode_utf8(to_utf8(static_cast<std::uint8_t>(normalized_[pos])), at);
+        dest.push_back({c, i > 0 ? 1 : 0});
+      }
+    }
+    transform(dest, 0);
+    return;
+  }
+  // What transform() makes of those changes, written directly: the first byte takes the
+  // alignment of the character's first byte, the inserted ones that of its last byte.
+  std::string text;
+  text.reserve(2 * size);
+  std::vector<Offsets> alignments;
+  alignments.reserve(2 * size);
+  for (std::size_t pos = 0; pos < size;) {
+    const std::size_t n = utf8_length(static_cast<unsigned char>(normalized_[pos]));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string_view mapped = to_utf8(static_cast<std::uint8_t>(normalized_[pos + i]));
+      text.append(mapped);
+      alignments.insert(alignments.end(), mapped.size(), alignments_[i == 0 ? pos : pos + n - 1]);
+    }
+    pos += n;
+  }
+  normalized_ = std::move(text);
+  alignments_ = std::move(alignments);
+}
+
+void NormalizedString::prepend(std::string_view prefix) {
+  if (normalized_.empty() || prefix.empty()) return;
+  if (edits_whole_text()) {
+    // What transform() makes of the changes below, written directly: the first prefix
+    // character takes the alignment of the first byte of the first character, the other prefix
+    // characters and the first character itself that of its last byte.
+    const std::size_t first_char = utf8_length(static_cast<unsigned char>(normalized_[0]));
+    const std::size_t first_prefix_char = utf8_length(static_cast<unsigned char>(prefix[0]));
+    const Offsets head = alignments_.front();
+    const Offsets tail = alignments_[first_char - 1];
+    std::vector<Offsets> alignments;
+    alignments.reserve(alignments_.size() + prefix.size());
+    alignments.insert(alignments.end(), first_prefix_char, head);
+    alignments.insert(alignments.end(), prefix.size() - first_prefix_char + first_char, tail);
+    alignments.insert(alignments.end(),
+                      alignments_.begin() + static_cast<std::ptrdiff_t>(first_char),
+                      alignments_.end());
+    normalized_.insert(0, prefix);
+    alignments_ = std::move(alignments);
+    return;
+  }
+  const auto range = original_to_normalized(0, original_.size());
+  if (!range || range->first >= range->second) return;
+  // The first prefix character replaces the first character, the rest of the prefix and that
+  // character itself are inserted after it, taking its alignment.
+  std::vector<CharChange> dest;
+  dest.reserve(normalized_.size() + prefix.size());
+  for (std::size_t pos = 0; pos < prefix.size();) {
+    dest.push_back({decode_utf8(prefix, pos), dest.empty() ? 0 : 1});
+  }
+  std::size_t pos = range->first;
+  dest.push_back({decode_utf8(normalized_, pos), 1});
+  while (pos < range->second) dest.push_back({decode_utf8(normalized_, pos), 0});
+  transform(dest, 0);
+}
+
 void NormalizedString::lowercase() {
+  char32_t lowered[3];
+  std::size_t pos = 0;
+  if (edits_whole_text()) {
+    // In place while every character lowercases to one character of the same UTF-8 length.
+    while (pos < normalized_.size()) {
+      const auto byte = static_cast<unsigned char>(normalized_[pos]);
+      if (byte < 0x80) {
+        if (byte >= 'A' && byte <= 'Z') normalized_[pos] = static_cast<char>(byte + ('a' - 'A'));
+        ++pos;
+        continue;
+      }
+      const std::size_t start = pos;
+      const char32_t c = decode_utf8(normalized_, pos);
+      const std::size_t n = unicode::to_lowercase(c, lowered);
+      if (n == 1 && lowered[0] == c) continue;
+      if (n != 1 || utf8_length(lowered[0]) != pos - start) {
+        pos = start;
+        break;
+      }
+      overwrite_utf8(start, lowered[0]);
+    }
+    if (pos == normalized_.size()) return;
+  }
   std::vector<CharChange> dest;
   dest.reserve(normalized_.size());
-  char32_t lowered[3];
-  for (std::size_t pos = 0; pos < normalized_.size();) {
-    const std::size_t n = unicode::to_lowercase(decode_utf8(normalized_, pos), lowered);
-    for (std::size_t i = 0; i < n; ++i) dest.push_back({lowered[i], i > 0 ? 1 : 0});
+  for (std::size_t i = 0; i < normalized_.size();) {
+    const bool done = i < pos;  // already lowercased in place
+    const char32_t c = decode_utf8(normalized_, i);
+    if (done) {
+      dest.push_back({c, 0});
+      continue;
+    }
+    const std::size_t n = unicode::to_lowercase(c, lowered);
+    for (std::size_t k = 0; k < n; ++k) dest.push_back({lowered[k], k > 0 ? 1 : 0});
   }
   transform(dest, 0);
 }
 
+bool NormalizedString::is_ascii() const {
+  for (const char byte : normalized_) {
+    if (static_cast<unsigned char>(byte) >= 0x80) return false;
+  }
+  return true;
+}
+
 void NormalizedString::nfd() {
+  if (edits_whole_text() && is_nfd_stable()) return;
   // unicode-normalization-alignments: each decomposition's first character replaces the
   // original (change 0), the others are inserted (+1); marks are then stably sorted by combining
   // class between starters, and the changes travel with the characters they belong to.
@@ -139,14 +256,18 @@ void NormalizedString::nfd() {
 }
 
 void NormalizedString::nfkd() {
+  // ASCII is invariant under every normalization form.
+  if (edits_whole_text() && is_ascii()) return;
   transform(normalization_changes(normalized_, NormalizationForm::kNFKD), 0);
 }
 
 void NormalizedString::nfc() {
+  if (edits_whole_text() && is_ascii()) return;
   transform(normalization_changes(normalized_, NormalizationForm::kNFC), 0);
 }
 
 void NormalizedString::nfkc() {
+  if (edits_whole_text() && is_ascii()) return;
   transform(normalization_changes(normalized_, NormalizationForm::kNFKC), 0);
 }
 
@@ -178,6 +299,29 @@ void NormalizedString::strip(bool left, bool right) {
   transform(dest, leading);
 }
 
+bool NormalizedString::is_nfd_stable() const {
+  char32_t parts[4];
+  for (std::size_t pos = 0; pos < normalized_.size();) {
+    if (static_cast<unsigned char>(normalized_[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
+    const char32_t c = decode_utf8(normalized_, pos);
+    if (unicode::combining_class(c) != 0) return false;
+    if (unicode::decompose(c, parts) != 1 || parts[0] != c) return false;
+  }
+  return true;
+}
+
+NormalizedString NormalizedString::take_slice(std::size_t start, std::size_t end) && {
+  // A slice of everything whose alignments span the whole original is a copy: no need for one.
+  if (start == 0 && end == normalized_.size() && !alignments_.empty() &&
+      alignments_.front().first == 0 && alignments_.back().second == original_.size()) {
+    return std::move(*this);
+  }
+  return slice(start, end);
+}
+
 NormalizedString NormalizedString::slice(std::size_t start, std::size_t end) const {
   auto original_range = normalized_to_original(start, end);
   if (!original_range || end > normalized_.size()) {
@@ -198,7 +342,7 @@ NormalizedString NormalizedString::slice(std::size_t start, std::size_t end) con
 }
 
 std::vector<NormalizedString> NormalizedString::split_matches(
-    std::vector<std::pair<Offsets, bool>> matches, SplitBehavior behavior) const {
+    std::vector<std::pair<Offsets, bool>> matches, SplitBehavior behavior) && {
   // (range, remove) after applying the behavior, as in tokenizers' NormalizedString::split.
   std::vector<std::pair<Offsets, bool>> splits;
   splits.reserve(matches.size());
@@ -250,7 +394,9 @@ std::vector<NormalizedString> NormalizedString::split_matches(
   std::vector<NormalizedString> out;
   out.reserve(splits.size());
   for (const auto& [range, remove] : splits) {
-    if (!remove) out.push_back(slice(range.first, range.second));
+    if (remove) continue;
+    out.push_back(splits.size() == 1 ? std::move(*this).take_slice(range.first, range.second)
+                                     : slice(range.first, range.second));
   }
   return out;
 }

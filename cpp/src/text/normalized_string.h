@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,14 @@ class NormalizedString {
   // convert_offsets(Range::Original)).
   std::optional<Offsets> original_to_normalized(std::size_t start, std::size_t end) const;
 
+  // Edits cover the normalized range the whole original maps to (tokenizers transforms
+  // Range::Original(..)); that is all of the normalized text unless characters were inserted
+  // before the first original one (they have empty alignments). Fast paths that edit in place
+  // are only exact in the first case.
+  bool edits_whole_text() const {
+    return alignments_.empty() || alignments_.front().first != alignments_.front().second;
+  }
+
   // Replaces the whole normalized text by `dest`; `initial_offset` characters at the start are
   // removed before the first one of `dest`.
   void transform(const std::vector<CharChange>& dest, std::size_t initial_offset);
@@ -61,6 +70,15 @@ class NormalizedString {
   template <typename Map>
   void map(Map map);
 
+  // Replaces every byte b of the text by the UTF-8 text to_utf8(b) (one character), as
+  // tokenizers' ByteLevel does: a character's first byte replaces it, its other bytes are
+  // inserted after it.
+  void map_bytes(std::string_view (*to_utf8)(std::uint8_t));
+
+  // Inserts `prefix` before the first character of a non-empty text; the new characters are
+  // aligned like that first character (tokenizers' NormalizedString::prepend).
+  void prepend(std::string_view prefix);
+
   void lowercase();
   void nfd();
   void nfkd();
@@ -70,16 +88,25 @@ class NormalizedString {
 
   // The part of this string covering normalized bytes [start, end) (char boundaries).
   NormalizedString slice(std::size_t start, std::size_t end) const;
+  // slice(start, end), but moves this string out when the slice would be an exact copy of it.
+  NormalizedString take_slice(std::size_t start, std::size_t end) &&;
 
-  // Splits on each character for which is_delimiter(c) is true; empty parts are dropped.
+  // Splits on each character for which is_delimiter(c) is true; empty parts are dropped. The
+  // string is consumed (a part that is the whole string is moved, not copied).
   template <typename Pred>
-  std::vector<NormalizedString> split(Pred is_delimiter, SplitBehavior behavior) const;
+  std::vector<NormalizedString> split(Pred is_delimiter, SplitBehavior behavior) &&;
 
   // Splits on precomputed matches: (byte range, is_match) covering the whole text in order.
   std::vector<NormalizedString> split_matches(std::vector<std::pair<Offsets, bool>> matches,
-                                              SplitBehavior behavior) const;
+                                              SplitBehavior behavior) &&;
 
  private:
+  // Replaces the character at byte `pos` by `c`, which has the same UTF-8 length.
+  void overwrite_utf8(std::size_t pos, char32_t c);
+  bool is_ascii() const;
+  // True when NFD leaves the text unchanged because no character decomposes or combines.
+  bool is_nfd_stable() const;
+
   void transform_range(std::size_t n_start, std::size_t n_end, const std::vector<CharChange>& dest,
                        std::size_t initial_offset);
 
@@ -91,6 +118,16 @@ class NormalizedString {
 
 template <typename Keep>
 void NormalizedString::filter(Keep keep) {
+  std::size_t first_removed = 0;
+  if (edits_whole_text()) {
+    // Usually nothing is removed: find out before building the transformation.
+    while (first_removed < normalized_.size()) {
+      std::size_t next = first_removed;
+      if (!keep(decode_utf8(normalized_, next))) break;
+      first_removed = next;
+    }
+    if (first_removed == normalized_.size()) return;
+  }
   std::vector<CharChange> dest;
   dest.reserve(normalized_.size());
   long removed = 0;
@@ -99,7 +136,8 @@ void NormalizedString::filter(Keep keep) {
   char32_t last = 0;
   for (std::size_t pos = 0; pos < normalized_.size();) {
     const char32_t c = decode_utf8(normalized_, pos);
-    if (keep(c)) {
+    // Characters before first_removed were already found to be kept.
+    if (pos <= first_removed || keep(c)) {
       if (have_last) {
         dest.push_back({last, -removed});
       } else {
@@ -118,17 +156,36 @@ void NormalizedString::filter(Keep keep) {
 
 template <typename Map>
 void NormalizedString::map(Map map) {
+  std::size_t pos = 0;
+  if (edits_whole_text()) {
+    // A character replaced by one of the same UTF-8 length keeps its alignment: rewrite it in
+    // place. Only a change of length needs the general transformation, from there on.
+    while (pos < normalized_.size()) {
+      const std::size_t start = pos;
+      const char32_t c = decode_utf8(normalized_, pos);
+      const char32_t mapped = map(c);
+      if (mapped == c) continue;
+      if (utf8_length(mapped) != pos - start) {
+        pos = start;
+        break;
+      }
+      overwrite_utf8(start, mapped);
+    }
+    if (pos == normalized_.size()) return;
+  }
   std::vector<CharChange> dest;
   dest.reserve(normalized_.size());
-  for (std::size_t pos = 0; pos < normalized_.size();) {
-    dest.push_back({map(decode_utf8(normalized_, pos)), 0});
+  for (std::size_t i = 0; i < normalized_.size();) {
+    const bool done = i < pos;  // already mapped in place
+    const char32_t c = decode_utf8(normalized_, i);
+    dest.push_back({done ? c : map(c), 0});
   }
   transform(dest, 0);
 }
 
 template <typename Pred>
 std::vector<NormalizedString> NormalizedString::split(Pred is_delimiter,
-                                                      SplitBehavior behavior) const {
+                                                      SplitBehavior behavior) && {
   // tokenizers' Pattern for Fn(char) -> bool: every matching character is its own match.
   std::vector<std::pair<Offsets, bool>> matches;
   if (normalized_.empty()) {
@@ -147,7 +204,7 @@ std::vector<NormalizedString> NormalizedString::split(Pred is_delimiter,
     }
     if (pos > last_offset) matches.push_back({{last_offset, pos}, false});
   }
-  return split_matches(std::move(matches), behavior);
+  return std::move(*this).split_matches(std::move(matches), behavior);
 }
 
 }  // namespace modelexport::text

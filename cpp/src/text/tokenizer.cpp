@@ -106,15 +106,18 @@ EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uin
 
   EncodingData encoding;
   if (pre_tokenized.splits().empty()) return encoding;
-  const ByteToCharOffsets to_chars(pre_tokenized.original());
-  std::vector<Token> tokens;
-  std::uint32_t word = 0;
+  std::size_t count = 0;
   for (Split& split : pre_tokenized.splits()) {
     if (!split.tokens) {
-      tokens.clear();
-      p.model->tokenize(split.normalized.get(), tokens);
-      split.tokens = std::move(tokens);
+      split.tokens.emplace();
+      p.model->tokenize(split.normalized.get(), *split.tokens);
     }
+    count += split.tokens->size();
+  }
+  encoding.reserve(count);
+  const ByteToCharOffsets to_chars(pre_tokenized.original());
+  std::uint32_t word = 0;
+  for (Split& split : pre_tokenized.splits()) {
     const std::size_t shift = split.normalized.offsets_original().first;
     for (Token& token : *split.tokens) {
       Offsets offsets = token.offsets;
@@ -310,7 +313,7 @@ Encoding Tokenizer::encode(std::string_view text, std::optional<std::string_view
   std::vector<text::EncodingData> one;
   one.push_back(impl_->encode_unpadded(text, pair, add_special_tokens));
   if (impl_->padding) text::pad_encodings(one, *impl_->padding);
-  return one.front().to_public();
+  return std::move(one.front()).to_public();
 }
 
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts,
@@ -324,7 +327,7 @@ std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& te
   if (impl_->padding) text::pad_encodings(encodings, *impl_->padding);
   std::vector<Encoding> out;
   out.reserve(encodings.size());
-  for (const auto& e : encodings) out.push_back(e.to_public());
+  for (auto& e : encodings) out.push_back(std::move(e).to_public());
   return out;
 }
 
@@ -338,7 +341,7 @@ std::vector<Encoding> Tokenizer::encode_batch(
   if (impl_->padding) text::pad_encodings(encodings, *impl_->padding);
   std::vector<Encoding> out;
   out.reserve(encodings.size());
-  for (const auto& e : encodings) out.push_back(e.to_public());
+  for (auto& e : encodings) out.push_back(std::move(e).to_public());
   return out;
 }
 

@@ -69,7 +69,15 @@ std::string to_valid_utf8(std::string_view bytes) {
   return out;
 }
 
-ByteToCharOffsets::ByteToCharOffsets(std::string_view text) : char_of_byte_(text.size()) {
+ByteToCharOffsets::ByteToCharOffsets(std::string_view text) : size_(text.size()) {
+  for (const char byte : text) {
+    if (static_cast<unsigned char>(byte) >= 0x80) {
+      ascii_ = false;
+      break;
+    }
+  }
+  if (ascii_) return;
+  char_of_byte_.resize(text.size());
   std::size_t chars = 0;
   for (std::size_t pos = 0; pos < text.size(); ++chars) {
     const std::size_t n = utf8_length(static_cast<unsigned char>(text[pos]));
@@ -80,12 +88,11 @@ ByteToCharOffsets::ByteToCharOffsets(std::string_view text) : char_of_byte_(text
 
 std::pair<std::size_t, std::size_t> ByteToCharOffsets::convert(
     std::pair<std::size_t, std::size_t> bytes) const {
-  const std::size_t size = char_of_byte_.size();
-  if (bytes.first >= size) return bytes;
-  const std::size_t start = char_of_byte_[bytes.first];
-  if (bytes.second < size) return {start, char_of_byte_[bytes.second]};
+  if (bytes.first >= size_) return bytes;
+  const std::size_t start = char_of_byte(bytes.first);
+  if (bytes.second < size_) return {start, char_of_byte(bytes.second)};
   const std::size_t last =
-      bytes.second >= 1 && bytes.second - 1 < size ? char_of_byte_[bytes.second - 1] : start + 1;
+      bytes.second >= 1 && bytes.second - 1 < size_ ? char_of_byte(bytes.second - 1) : start + 1;
   return {start, last + 1};
 }
 

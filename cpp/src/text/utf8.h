@@ -79,6 +79,11 @@ class ByteToCharOffsets {
   std::pair<std::size_t, std::size_t> convert(std::pair<std::size_t, std::size_t> bytes) const;
 
  private:
+  std::size_t char_of_byte(std::size_t i) const { return ascii_ ? i : char_of_byte_[i]; }
+
+  std::size_t size_ = 0;
+  // ASCII text needs no table: byte and character offsets are the same.
+  bool ascii_ = true;
   std::vector<std::size_t> char_of_byte_;
 };
 

@@ -9,6 +9,6 @@ std::unique_ptr<Normalizer> Prepend::from_json(const JsonRef& json) {
   return std::make_unique<Prepend>(json.at("prepend").as_string());
 }
 
-void Prepend::normalize(NormalizedString& text) const { prepend_to(text, prefix_); }
+void Prepend::normalize(NormalizedString& text) const { text.prepend(prefix_); }
 
 }  // namespace modelexport::text

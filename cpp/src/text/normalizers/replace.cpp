@@ -111,24 +111,6 @@ void replace_in(NormalizedString& text, const std::vector<Offsets>& matches,
   }
 }
 
-void prepend_to(NormalizedString& text, std::string_view prefix) {
-  if (text.empty() || prefix.empty()) return;
-  const auto range = text.original_to_normalized(0, text.original().size());
-  if (!range || range->first >= range->second) return;
-  // The first prefix character replaces the first character, the rest of the prefix and that
-  // character itself are inserted after it, taking its alignment.
-  const std::string& s = text.get();
-  std::vector<CharChange> dest;
-  dest.reserve(s.size() + prefix.size());
-  for (std::size_t pos = 0; pos < prefix.size();) {
-    dest.push_back({decode_utf8(prefix, pos), dest.empty() ? 0 : 1});
-  }
-  std::size_t pos = range->first;
-  dest.push_back({decode_utf8(s, pos), 1});
-  while (pos < range->second) dest.push_back({decode_utf8(s, pos), 0});
-  text.transform(dest, 0);
-}
-
 std::unique_ptr<Normalizer> Replace::from_json(const JsonRef& json) {
   // Read in document order (function arguments have no evaluation order).
   ReplacePattern pattern = ReplacePattern::from_json(json.at("pattern"));

@@ -40,10 +40,6 @@ class ReplacePattern {
 void replace_in(NormalizedString& text, const std::vector<Offsets>& matches,
                 std::string_view content);
 
-// Inserts `prefix` before the first character of a non-empty `text`; the new characters are
-// aligned like that first character (tokenizers' NormalizedString::prepend).
-void prepend_to(NormalizedString& text, std::string_view prefix);
-
 class Replace : public Normalizer {
  public:
   Replace(ReplacePattern pattern, std::string content)

@@ -20,13 +20,14 @@ std::unique_ptr<PostProcessor> BertProcessing::from_json(const JsonRef& json) {
 
 EncodingData BertProcessing::wrap(EncodingData& e, std::size_t index) const {
   EncodingData r;
+  r.reserve(e.size() + 2);
   if (index == 0) r.push(cls_id_, cls_, {0, 0}, std::nullopt, 0, 1);
   for (std::size_t t = 0; t < e.size(); ++t) {
     r.push(e.ids[t], std::move(e.tokens[t]), e.offsets[t], e.words[t], e.type_ids[t], 0);
   }
   r.push(sep_id_, sep_, {0, 0}, std::nullopt, index == 0 ? 0 : 1, 1);
   // Like tokenizers, the sequence range excludes the special tokens.
-  r.sequence_ranges[index] = index == 0 ? Offsets{1, r.size() - 1} : Offsets{0, r.size() - 1};
+  r.sequence_ranges.set(index, index == 0 ? Offsets{1, r.size() - 1} : Offsets{0, r.size() - 1});
   return r;
 }
 

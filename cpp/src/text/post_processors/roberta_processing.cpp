@@ -25,14 +25,7 @@ std::unique_ptr<PostProcessor> RobertaProcessing::from_json(const JsonRef& json)
 
 EncodingData RobertaProcessing::wrap(EncodingData& e, std::size_t index) const {
   EncodingData r;
-  const std::size_t n = e.size() + 2;
-  r.ids.reserve(n);
-  r.type_ids.reserve(n);
-  r.tokens.reserve(n);
-  r.words.reserve(n);
-  r.offsets.reserve(n);
-  r.special_tokens_mask.reserve(n);
-  r.attention_mask.reserve(n);
+  r.reserve(e.size() + 2);
   // <s> A </s> for the first sequence, </s> B </s> for the second; every type id is 0.
   if (index == 0) {
     r.push(cls_id_, cls_, {0, 0}, std::nullopt, 0, 1);
@@ -44,7 +37,7 @@ EncodingData RobertaProcessing::wrap(EncodingData& e, std::size_t index) const {
   }
   r.push(sep_id_, sep_, {0, 0}, std::nullopt, 0, 1);
   // Like tokenizers, the sequence range excludes the special tokens.
-  r.sequence_ranges[index] = Offsets{1, r.size() - 1};
+  r.sequence_ranges.set(index, Offsets{1, r.size() - 1});
   return r;
 }
 

@@ -11,10 +11,10 @@ std::unique_ptr<PreTokenizer> BertPreTokenizer::from_json(const JsonRef& /*json*
 
 void BertPreTokenizer::pre_tokenize(PreTokenizedString& text) const {
   text.split([](std::size_t, NormalizedString&& s) {
-    return s.split(unicode::is_whitespace, SplitBehavior::kRemoved);
+    return std::move(s).split(unicode::is_whitespace, SplitBehavior::kRemoved);
   });
   text.split([](std::size_t, NormalizedString&& s) {
-    return s.split(unicode::is_bert_punctuation, SplitBehavior::kIsolated);
+    return std::move(s).split(unicode::is_bert_punctuation, SplitBehavior::kIsolated);
   });
 }
 

@@ -139,6 +139,7 @@ std::vector<std::pair<Offsets, bool>> gpt2_find_matches(std::string_view text) {
 void prepend_space(NormalizedString& normalized) {
   const std::string& text = normalized.get();
   if (text.empty()) return;
+  if (normalized.edits_whole_text()) return normalized.prepend(" ");  // the same edit, faster
   std::vector<CharChange> dest;
   dest.reserve(text.size() + 1);
   dest.push_back({U' ', 0});
@@ -149,17 +150,7 @@ void prepend_space(NormalizedString& normalized) {
 }
 
 void byte_level_transform(NormalizedString& normalized) {
-  const std::string& text = normalized.get();
-  std::vector<CharChange> dest;
-  dest.reserve(text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t n = utf8_length(static_cast<unsigned char>(text[pos]));
-    for (std::size_t i = 0; i < n; ++i, ++pos) {
-      dest.push_back(
-          {byte_level::byte_to_char(static_cast<std::uint8_t>(text[pos])), i > 0 ? 1 : 0});
-    }
-  }
-  normalized.transform(dest, 0);
+  normalized.map_bytes(byte_level::byte_to_utf8);
 }
 
 std::unique_ptr<PreTokenizer> ByteLevelPreTokenizer::from_json(const JsonRef& json) {
@@ -194,7 +185,7 @@ void ByteLevelPreTokenizer::pre_tokenize(PreTokenizedString& text) const {
       range.second = advance_to(range.second);
     }
     byte_level_transform(s);
-    return s.split_matches(std::move(matches), SplitBehavior::kIsolated);
+    return std::move(s).split_matches(std::move(matches), SplitBehavior::kIsolated);
   });
 }
 

@@ -22,7 +22,8 @@ std::unique_ptr<PreTokenizer> CharDelimiterSplit::from_json(const JsonRef& json)
 
 void CharDelimiterSplit::pre_tokenize(PreTokenizedString& text) const {
   text.split([this](std::size_t, NormalizedString&& s) {
-    return s.split([this](char32_t c) { return c == delimiter_; }, SplitBehavior::kRemoved);
+    return std::move(s).split([this](char32_t c) { return c == delimiter_; },
+                              SplitBehavior::kRemoved);
   });
 }
 

@@ -33,8 +33,9 @@ std::unique_ptr<PreTokenizer> Digits::from_json(const JsonRef& json) {
 void Digits::pre_tokenize(PreTokenizedString& text) const {
   const SplitBehavior behavior =
       individual_digits_ ? SplitBehavior::kIsolated : SplitBehavior::kContiguous;
-  text.split(
-      [behavior](std::size_t, NormalizedString&& s) { return s.split(is_rust_numeric, behavior); });
+  text.split([behavior](std::size_t, NormalizedString&& s) {
+    return std::move(s).split(is_rust_numeric, behavior);
+  });
 }
 
 }  // namespace modelexport::text

@@ -55,15 +55,15 @@ void Metaspace::pre_tokenize(PreTokenizedString& text) const {
     if (!starts_with_replacement &&
         (options_.prepend_scheme == PrependScheme::kAlways ||
          (options_.prepend_scheme == PrependScheme::kFirst && s.offsets_original().first == 0))) {
-      prepend_to(s, replacement_);
+      s.prepend(replacement_);
     }
     if (!options_.split) {
       std::vector<NormalizedString> whole;
       whole.push_back(std::move(s));
       return whole;
     }
-    return s.split([replacement](char32_t c) { return c == replacement; },
-                   SplitBehavior::kMergedWithNext);
+    return std::move(s).split([replacement](char32_t c) { return c == replacement; },
+                              SplitBehavior::kMergedWithNext);
   });
 }
 

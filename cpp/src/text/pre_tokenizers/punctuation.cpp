@@ -14,7 +14,7 @@ std::unique_ptr<PreTokenizer> Punctuation::from_json(const JsonRef& json) {
 
 void Punctuation::pre_tokenize(PreTokenizedString& text) const {
   text.split([this](std::size_t, NormalizedString&& s) {
-    return s.split(unicode::is_bert_punctuation, behavior_);
+    return std::move(s).split(unicode::is_bert_punctuation, behavior_);
   });
 }
 

@@ -53,7 +53,7 @@ std::vector<std::pair<Offsets, bool>> SplitPreTokenizer::find_matches(std::strin
 
 void SplitPreTokenizer::pre_tokenize(PreTokenizedString& text) const {
   text.split([this](std::size_t, NormalizedString&& s) {
-    return s.split_matches(find_matches(s.get()), behavior_);
+    return std::move(s).split_matches(find_matches(s.get()), behavior_);
   });
 }
 

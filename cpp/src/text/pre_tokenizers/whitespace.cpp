@@ -15,14 +15,14 @@ CharClass classify(char32_t c) {
   return CharClass::kOther;
 }
 
-std::vector<NormalizedString> split_word_runs(const NormalizedString& s) {
+std::vector<NormalizedString> split_word_runs(NormalizedString s) {
   // Regex matches (kept) alternate with gaps (whitespace, removed): tokenizers inverts the
   // pattern and splits with Removed.
   const std::string& text = s.get();
   std::vector<std::pair<Offsets, bool>> matches;
   if (text.empty()) {
     matches.push_back({{0, 0}, false});
-    return s.split_matches(std::move(matches), SplitBehavior::kRemoved);
+    return std::move(s).split_matches(std::move(matches), SplitBehavior::kRemoved);
   }
   std::size_t pos = 0;
   std::size_t gap_start = 0;
@@ -42,7 +42,7 @@ std::vector<NormalizedString> split_word_runs(const NormalizedString& s) {
     pos = end;
   }
   if (gap_start < text.size()) matches.push_back({{gap_start, text.size()}, true});
-  return s.split_matches(std::move(matches), SplitBehavior::kRemoved);
+  return std::move(s).split_matches(std::move(matches), SplitBehavior::kRemoved);
 }
 
 }  // namespace
@@ -52,7 +52,7 @@ std::unique_ptr<PreTokenizer> Whitespace::from_json(const JsonRef& /*json*/) {
 }
 
 void Whitespace::pre_tokenize(PreTokenizedString& text) const {
-  text.split([](std::size_t, NormalizedString&& s) { return split_word_runs(s); });
+  text.split([](std::size_t, NormalizedString&& s) { return split_word_runs(std::move(s)); });
 }
 
 std::unique_ptr<PreTokenizer> WhitespaceSplit::from_json(const JsonRef& /*json*/) {
@@ -61,7 +61,7 @@ std::unique_ptr<PreTokenizer> WhitespaceSplit::from_json(const JsonRef& /*json*/
 
 void WhitespaceSplit::pre_tokenize(PreTokenizedString& text) const {
   text.split([](std::size_t, NormalizedString&& s) {
-    return s.split(unicode::is_whitespace, SplitBehavior::kRemoved);
+    return std::move(s).split(unicode::is_whitespace, SplitBehavior::kRemoved);
   });
 }
 
