@@ -6,12 +6,11 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstdio>
-#include <cstring>
 #include <functional>
 #include <stdexcept>
 
+#include "text/models/word_cache.h"
 #include "text/utf8.h"
 
 namespace modelexport::text {
@@ -111,82 +110,12 @@ struct BPE::MergeTable {
   }
 };
 
-// Recently merged words, per thread: a direct-mapped table (a word can only live in the slot its
-// hash picks; a new word replaces the old one). Thread-local, so concurrent callers never share
-// a slot and need no lock; slots remember which BPE instance filled them (instance ids are never
-// reused), so several models can share the table safely. Words too long for a slot, or merged
-// into too many pieces, are not cached. Results never depend on the cache.
-class BPE::Cache {
- public:
-  static constexpr std::size_t kMaxKey = 30;
-  static constexpr std::size_t kMaxPieces = 8;
-
-  static std::uint64_t hash(std::string_view word) {
-    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ word.size();
-    std::size_t i = 0;
-    auto mix = [&h](std::uint64_t w) {
-      h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-      h ^= h >> 31;
-    };
-    for (; i + 8 <= word.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, word.data() + i, 8);
-      mix(w);
-    }
-    if (i < word.size()) {
-      std::uint64_t w = 0;
-      std::memcpy(&w, word.data() + i, word.size() - i);
-      mix(w);
-    }
-    return h * 0x94D049BB133111EBull;
-  }
-
-  static bool lookup(std::uint64_t instance, std::string_view word, std::uint64_t h,
-                     std::vector<Piece>& out) {
-    const Slot& slot = table()[h >> (64 - kBits)];
-    if (slot.instance != instance || slot.hash != h || slot.key_len != word.size() ||
-        std::memcmp(slot.key, word.data(), word.size()) != 0) {
-      return false;
-    }
-    out.assign(slot.pieces, slot.pieces + slot.count);
-    return true;
-  }
-
-  static void insert(std::uint64_t instance, std::string_view word, std::uint64_t h,
-                     const std::vector<Piece>& pieces) {
-    if (word.size() > kMaxKey || pieces.size() > kMaxPieces) return;
-    Slot& slot = table()[h >> (64 - kBits)];
-    slot.instance = instance;
-    slot.hash = h;
-    slot.key_len = static_cast<std::uint8_t>(word.size());
-    slot.count = static_cast<std::uint8_t>(pieces.size());
-    std::memcpy(slot.key, word.data(), word.size());
-    std::copy(pieces.begin(), pieces.end(), slot.pieces);
-  }
-
- private:
-  static constexpr unsigned kBits = 12;  // 4096 slots, about 460 KB per thread
-  struct Slot {
-    std::uint64_t instance = 0;  // 0: empty
-    std::uint64_t hash = 0;
-    std::uint8_t key_len = 0;
-    std::uint8_t count = 0;
-    char key[kMaxKey];
-    Piece pieces[kMaxPieces];
-  };
-  static Slot* table() {
-    thread_local std::unique_ptr<Slot[]> slots(new Slot[std::size_t{1} << kBits]);
-    return slots.get();
-  }
-};
-
-namespace {
-std::atomic<std::uint64_t> next_instance{1};
-}  // namespace
+// Merged words of up to 30 bytes and 8 pieces.
+class BPE::Cache : public WordCache<BPE::Piece, 30, 8> {};
 
 BPE::BPE(const std::vector<std::pair<std::string, std::uint32_t>>& vocab,
          const std::vector<std::pair<std::string, std::string>>& merges, BPEOptions options)
-    : options_(std::move(options)), instance_(next_instance.fetch_add(1)) {
+    : options_(std::move(options)), instance_(new_word_cache_owner()) {
   std::size_t total = 0;
   std::uint32_t max_id = 0;
   for (const auto& [token, id] : vocab) {

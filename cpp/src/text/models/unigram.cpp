@@ -29,7 +29,7 @@ struct BestPath {
 
 Unigram::Unigram(std::vector<std::pair<std::string, double>> vocab,
                  std::optional<std::uint32_t> unk_id, bool byte_fallback)
-    : unk_id_(unk_id), byte_fallback_(byte_fallback) {
+    : unk_id_(unk_id), byte_fallback_(byte_fallback), cache_owner_(new_word_cache_owner()) {
   if (unk_id) {
     if (vocab.empty()) {
       throw std::invalid_argument("The vocabulary is empty but at least <unk> is needed");
@@ -84,6 +84,21 @@ std::unique_ptr<Model> Unigram::from_json(const JsonRef& json) {
 
 void Unigram::tokenize(std::string_view piece, std::vector<Token>& out) const {
   if (piece.empty()) return;
+  thread_local std::vector<Segment> segments;
+  const std::uint64_t hash = Cache::hash(piece);
+  if (!Cache::lookup(cache_owner_, piece, hash, segments)) {
+    segments.clear();
+    segment(piece, segments);
+    Cache::insert(cache_owner_, piece, hash, segments);
+  }
+  for (const Segment& s : segments) {
+    std::string value =
+        s.is_byte ? pieces_[s.id] : std::string(piece.substr(s.start, s.end - s.start));
+    out.push_back(Token{s.id, std::move(value), {s.start, s.end}});
+  }
+}
+
+void Unigram::segment(std::string_view piece, std::vector<Segment>& out) const {
   const std::size_t size = piece.size();
   thread_local std::vector<BestPath> best;
   best.assign(size + 1, BestPath{0.0, -1, 0});
@@ -151,16 +166,17 @@ void Unigram::tokenize(std::string_view piece, std::vector<Token>& out) const {
         if (all_bytes) {
           for (const char b : text) {
             const std::int32_t byte_id = byte_ids_[static_cast<unsigned char>(b)];
-            out.push_back(Token{static_cast<std::uint32_t>(byte_id),
-                                pieces_[static_cast<std::size_t>(byte_id)],
-                                {s, e}});
+            out.push_back(Segment{static_cast<std::uint32_t>(byte_id),
+                                  static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(e),
+                                  true});
           }
           continue;
         }
       }
       if (id < 0) id = unk;
     }
-    out.push_back(Token{static_cast<std::uint32_t>(id), std::string(text), {s, e}});
+    out.push_back(Segment{static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(s),
+                          static_cast<std::uint32_t>(e), false});
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "text/double_array.h"
 #include "text/models/model.h"
+#include "text/models/word_cache.h"
 
 namespace modelexport::text {
 
@@ -28,6 +29,20 @@ class Unigram : public Model {
   std::size_t vocab_size() const override { return pieces_.size(); }
 
  private:
+  // One token of a segmentation, in bytes of the word; is_byte marks a byte-fallback piece
+  // (its text is the piece, <0xXX>, not the word's bytes).
+  struct Segment {
+    std::uint32_t id;
+    std::uint32_t start;
+    std::uint32_t end;
+    bool is_byte;
+  };
+  // Words of up to 30 bytes and 8 tokens.
+  using Cache = WordCache<Segment, 30, 8>;
+
+  // Viterbi over the trie, then backtracking with runs of unknowns fused.
+  void segment(std::string_view piece, std::vector<Segment>& out) const;
+
   std::vector<std::string> pieces_;
   std::vector<double> scores_;
   DoubleArray trie_;  // piece -> id (the last id of a duplicated piece)
@@ -36,6 +51,7 @@ class Unigram : public Model {
   double unk_score_;
   std::array<std::int32_t, 256> byte_ids_;  // id of "<0xXX>", -1 when absent
   std::int32_t empty_piece_id_ = -1;        // an empty piece never matches text
+  std::uint64_t cache_owner_;
 };
 
 }  // namespace modelexport::text

@@ -88,6 +88,13 @@ Precompiled::Precompiled(std::string_view charsmap) {
   if (!is_valid_utf8(normalized_)) {
     throw std::invalid_argument("normalized strings are not valid UTF-8");
   }
+  for (std::size_t byte = 0; byte < ascii_rules_.size(); ++byte) {
+    const char c = static_cast<char>(byte);
+    if (auto rule = transform(std::string_view(&c, 1))) {
+      ascii_rules_[byte] =
+          std::pair{static_cast<std::size_t>(rule->data() - normalized_.data()), rule->size()};
+    }
+  }
 }
 
 std::unique_ptr<Normalizer> Precompiled::from_json(const JsonRef& json) {
@@ -151,6 +158,19 @@ void Precompiled::normalize(NormalizedString& text) const {
     if (new_count < old_count && !changes.empty()) changes.back().change -= old_count - new_count;
   };
   for (std::size_t start = 0; start < s.size();) {
+    const auto byte = static_cast<unsigned char>(s[start]);
+    if (byte < 0x80 && byte != '\r' &&
+        (start + 1 == s.size() || static_cast<unsigned char>(s[start + 1]) < 0x80)) {
+      // An ASCII character followed by another (or by nothing) is a grapheme of its own (only
+      // CR LF joins); its rule is precomputed.
+      ++start;
+      if (const auto& rule = ascii_rules_[byte]) {
+        push_replacement(std::string_view(normalized_).substr(rule->first, rule->second), 1);
+      } else {
+        changes.push_back({byte, 0});
+      }
+      continue;
+    }
     const std::size_t end = grapheme_end(s, start);
     const std::string_view grapheme(s.data() + start, end - start);
     start = end;

@@ -2,6 +2,7 @@
 // applied the way tokenizers does it (normalizers/precompiled.rs with the spm_precompiled crate).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ class Precompiled : public Normalizer {
  private:
   std::vector<std::uint32_t> units_;
   std::string normalized_;
+  // transform() of each ASCII character, as (start, length) in normalized_ (no views: copies of
+  // this object must stay valid); most text is ASCII and needs no trie walk.
+  std::array<std::optional<std::pair<std::size_t, std::size_t>>, 128> ascii_rules_;
 };
 
 }  // namespace modelexport::text

@@ -3,6 +3,7 @@
 // the Python constructor's string form ("[CLS] $A [SEP]", "$B:1", ...).
 #include "text/post_processors/template_processing.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace modelexport::text {
@@ -151,14 +152,51 @@ std::unique_ptr<PostProcessor> TemplateProcessing::from_json(const JsonRef& json
 std::vector<EncodingData> TemplateProcessing::process_encodings(std::vector<EncodingData> encodings,
                                                                 bool add_special_tokens) const {
   const std::vector<Piece>& pieces = encodings.size() == 2 ? pair_ : single_;
+  // The encoding of sequence piece k, typed; moved out unless a later piece uses it again.
+  auto take_sequence = [&](std::size_t k) {
+    const Piece& piece = pieces[k];
+    EncodingData& e = encodings[piece.sequence];
+    e.set_type_ids(piece.type_id);
+    e.set_sequence_id(piece.sequence);
+    const bool used_later = std::any_of(
+        pieces.begin() + static_cast<std::ptrdiff_t>(k) + 1, pieces.end(),
+        [&piece](const Piece& p) { return p.is_sequence && p.sequence == piece.sequence; });
+    return used_later ? EncodingData(e) : std::move(e);
+  };
+  const bool has_overflowing =
+      std::any_of(encodings.begin(), encodings.end(),
+                  [](const EncodingData& e) { return !e.overflowing.empty(); });
   std::vector<EncodingData> out;
-  for (const Piece& piece : pieces) {
+  if (!has_overflowing) {
+    // Without overflowing parts, merging the pieces is plain concatenation: build it at once.
+    std::size_t total = 0;
+    for (const Piece& piece : pieces) {
+      if (piece.is_sequence) {
+        total += piece.sequence < encodings.size() ? encodings[piece.sequence].size() : 0;
+      } else if (add_special_tokens) {
+        total += special_tokens_.at(piece.special).ids.size();
+      }
+    }
+    EncodingData merged;
+    merged.reserve(total);
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+      const Piece& piece = pieces[k];
+      if (piece.is_sequence) {
+        if (piece.sequence < encodings.size()) merged.merge_with(take_sequence(k), false);
+      } else if (add_special_tokens) {
+        const SpecialToken& token = special_tokens_.at(piece.special);
+        for (std::size_t i = 0; i < token.ids.size(); ++i) {
+          merged.push(token.ids[i], token.tokens[i], {0, 0}, std::nullopt, piece.type_id, 1);
+        }
+      }
+    }
+    out.push_back(std::move(merged));
+    return out;
+  }
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    const Piece& piece = pieces[k];
     if (piece.is_sequence) {
-      if (piece.sequence >= encodings.size()) continue;
-      EncodingData& e = encodings[piece.sequence];
-      e.set_type_ids(piece.type_id);
-      e.set_sequence_id(piece.sequence);
-      out.push_back(e);
+      if (piece.sequence < encodings.size()) out.push_back(take_sequence(k));
     } else if (add_special_tokens) {
       const SpecialToken& token = special_tokens_.at(piece.special);
       EncodingData e;
