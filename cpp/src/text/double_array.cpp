@@ -121,16 +121,22 @@ DoubleArray::DoubleArray(std::vector<std::pair<std::string, std::int32_t>> keys)
   // parent, so the walk stops. Every base + 255 is in range by construction (grow above).
 }
 
-std::int32_t DoubleArray::find(std::string_view key) const {
-  if (units_.empty() || key.empty()) return -1;
+std::int32_t DoubleArray::node_of(std::string_view prefix) const {
+  if (units_.empty()) return -1;
   std::int32_t node = 0;
-  for (const char ch : key) {
+  for (const char byte : prefix) {
     const std::int32_t next =
-        units_[static_cast<std::size_t>(node)].base + static_cast<unsigned char>(ch);
+        units_[static_cast<std::size_t>(node)].base + static_cast<unsigned char>(byte);
     if (units_[static_cast<std::size_t>(next)].check != node) return -1;
     node = next;
   }
-  return units_[static_cast<std::size_t>(node)].value;
+  return node;
+}
+
+std::int32_t DoubleArray::find(std::string_view key) const {
+  if (key.empty()) return -1;
+  const std::int32_t node = node_of(key);
+  return node < 0 ? -1 : units_[static_cast<std::size_t>(node)].value;
 }
 
 }  // namespace modelexport::text

@@ -21,7 +21,17 @@ class DoubleArray {
 
   // Calls fn(length, value) for every key that is a prefix of `text`, shortest first.
   template <typename Fn>
-  void common_prefix_search(std::string_view text, Fn fn) const;
+  void common_prefix_search(std::string_view text, Fn fn) const {
+    if (!units_.empty()) common_prefix_search(0, text, fn);
+  }
+
+  // The node reached by `prefix` from the root (a valid `from` below), or -1 when no key starts
+  // with it.
+  std::int32_t node_of(std::string_view prefix) const;
+  // Like common_prefix_search for keys that continue the path to `from` with a prefix of
+  // `text`; lengths count bytes of `text` only (the key at `from` itself is not reported).
+  template <typename Fn>
+  void common_prefix_search(std::int32_t from, std::string_view text, Fn fn) const;
 
   // The value of `key`, or -1.
   std::int32_t find(std::string_view key) const;
@@ -36,10 +46,9 @@ class DoubleArray {
 };
 
 template <typename Fn>
-void DoubleArray::common_prefix_search(std::string_view text, Fn fn) const {
-  if (units_.empty()) return;
+void DoubleArray::common_prefix_search(std::int32_t from, std::string_view text, Fn fn) const {
   const Unit* units = units_.data();
-  std::int32_t node = 0;
+  std::int32_t node = from;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const std::int32_t next = units[node].base + static_cast<unsigned char>(text[i]);
     if (units[next].check != node) return;

@@ -20,6 +20,8 @@ WordPiece::WordPiece(const std::vector<std::pair<std::string, std::uint32_t>>& v
     trie_ids_.push_back(id);
   }
   trie_ = DoubleArray(std::move(keys));
+  root_node_ = trie_.node_of("");
+  prefix_node_ = trie_.node_of(prefix_);
 }
 
 std::unique_ptr<Model> WordPiece::from_json(const JsonRef& json) {
@@ -38,34 +40,38 @@ void WordPiece::push_unknown(std::string_view piece, std::vector<Token>& out) co
 }
 
 void WordPiece::tokenize(std::string_view piece, std::vector<Token>& out) const {
-  std::size_t chars = 0;
-  for (std::size_t pos = 0; pos < piece.size(); ++chars) {
-    pos += utf8_length(static_cast<unsigned char>(piece[pos]));
+  if (piece.size() > max_input_chars_per_word_) {  // else it cannot have more characters
+    std::size_t chars = 0;
+    for (std::size_t pos = 0; pos < piece.size(); ++chars) {
+      pos += utf8_length(static_cast<unsigned char>(piece[pos]));
+    }
+    if (chars > max_input_chars_per_word_) return push_unknown(piece, out);
   }
-  if (chars > max_input_chars_per_word_) return push_unknown(piece, out);
 
   const std::size_t first = out.size();
   // tokenizers tries ever shorter candidates (prefix + piece[start..end]) until one is in the
   // vocabulary: that is the longest vocabulary entry the text starts with, found in one walk.
-  std::string candidate;
   std::size_t start = 0;
   while (start < piece.size()) {
-    const std::size_t prefix = start > 0 ? prefix_.size() : 0;
-    candidate.assign(prefix_, 0, prefix);
-    candidate.append(piece.substr(start));
+    const std::int32_t from = start > 0 ? prefix_node_ : root_node_;
     std::size_t longest = 0;
     std::int32_t value = -1;
-    trie_.common_prefix_search(candidate, [&](std::size_t length, std::int32_t v) {
-      if (length > prefix) longest = length, value = v;
-    });
+    if (from >= 0) {
+      trie_.common_prefix_search(from, piece.substr(start),
+                                 [&](std::size_t length, std::int32_t v) {
+                                   longest = length;
+                                   value = v;
+                                 });
+    }
     if (value < 0) {
       out.resize(first);
       return push_unknown(piece, out);
     }
-    const std::size_t end = start + (longest - prefix);
-    candidate.resize(longest);
-    out.push_back(Token{trie_ids_[static_cast<std::size_t>(value)], candidate, {start, end}});
-    start = end;
+    std::string token = start > 0 ? prefix_ : std::string();
+    token.append(piece, start, longest);
+    out.push_back(Token{
+        trie_ids_[static_cast<std::size_t>(value)], std::move(token), {start, start + longest}});
+    start += longest;
   }
 }
 

@@ -41,6 +41,10 @@ class WordPiece : public Model {
   // instead of one hash lookup per candidate length. Values index trie_ids_.
   DoubleArray trie_;
   std::vector<std::uint32_t> trie_ids_;
+  // Where searches start: the root for a word's first token, the node of prefix_ for the
+  // others (-1 when no vocabulary entry starts with it), so the prefix is never copied.
+  std::int32_t root_node_ = -1;
+  std::int32_t prefix_node_ = -1;
 };
 
 }  // namespace modelexport::text
