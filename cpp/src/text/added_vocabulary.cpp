@@ -57,8 +57,10 @@ std::size_t space_rightmost_at_start(std::string_view s) {
 void AddedVocabulary::Trie::build(
     const std::vector<std::pair<std::string, std::uint32_t>>& patterns) {
   nodes.assign(1, Node{});
+  first_bytes.fill(false);
   for (const auto& [pattern, id] : patterns) {
     if (pattern.empty()) continue;
+    first_bytes[static_cast<unsigned char>(pattern[0])] = true;
     std::size_t node = 0;
     for (unsigned char b : pattern) {
       auto it = nodes[node].next.find(b);
@@ -78,6 +80,10 @@ std::vector<std::tuple<std::size_t, std::size_t, std::uint32_t>> AddedVocabulary
   if (empty()) return out;
   std::size_t start = 0;
   while (start < text.size()) {
+    if (!first_bytes[static_cast<unsigned char>(text[start])]) {
+      ++start;
+      continue;
+    }
     std::optional<std::pair<std::size_t, std::uint32_t>> longest;
     std::size_t node = 0;
     for (std::size_t i = start; i < text.size(); ++i) {

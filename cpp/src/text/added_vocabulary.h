@@ -5,6 +5,7 @@
 // tokenizer/added_vocabulary.rs.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -61,6 +62,8 @@ class AddedVocabulary {
       std::optional<std::uint32_t> id;
     };
     std::vector<Node> nodes;
+    // The first bytes of the patterns: other positions cannot start a match.
+    std::array<bool, 256> first_bytes{};
     void build(const std::vector<std::pair<std::string, std::uint32_t>>& patterns);
     bool empty() const { return nodes.size() <= 1; }
     // (start, end, id) of each match, scanning left to right.

@@ -16,6 +16,7 @@ constexpr std::size_t kReverseSize = kFirstShifted + 68;  // the highest charact
 struct Alphabet {
   std::array<char32_t, 256> chars{};
   std::array<std::string, 256> utf8;
+  std::array<std::string_view, 256> utf8_views;  // into utf8
   std::array<std::int16_t, kReverseSize> bytes{};
 
   Alphabet() {
@@ -31,7 +32,11 @@ struct Alphabet {
       append_utf8(utf8[b], chars[b]);
       bytes[chars[b]] = static_cast<std::int16_t>(b);
     }
+    for (unsigned b = 0; b < 256; ++b) utf8_views[b] = utf8[b];
   }
+  // The views point into this object.
+  Alphabet(const Alphabet&) = delete;
+  Alphabet& operator=(const Alphabet&) = delete;
 };
 
 const Alphabet& alphabet() {
@@ -43,7 +48,9 @@ const Alphabet& alphabet() {
 
 char32_t byte_to_char(std::uint8_t byte) { return alphabet().chars[byte]; }
 
-std::string_view byte_to_utf8(std::uint8_t byte) { return alphabet().utf8[byte]; }
+std::string_view byte_to_utf8(std::uint8_t byte) { return alphabet().utf8_views[byte]; }
+
+const std::array<std::string_view, 256>& utf8_table() { return alphabet().utf8_views; }
 
 std::optional<std::uint8_t> char_to_byte(char32_t c) {
   if (c >= kReverseSize) return std::nullopt;

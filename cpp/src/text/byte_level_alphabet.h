@@ -4,6 +4,7 @@
 // ByteLevel pre-tokenizer, post-processor and decoder (tokenizers' bytes_char()).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +16,8 @@ namespace modelexport::text::byte_level {
 char32_t byte_to_char(std::uint8_t byte);
 // The UTF-8 encoding of byte_to_char(byte) (1 or 2 bytes).
 std::string_view byte_to_utf8(std::uint8_t byte);
+// byte_to_utf8 of every byte, for loops over whole texts.
+const std::array<std::string_view, 256>& utf8_table();
 // The byte a character of the alphabet stands for; nullopt for characters outside it.
 std::optional<std::uint8_t> char_to_byte(char32_t c);
 

@@ -45,20 +45,58 @@ std::optional<Offsets> NormalizedString::original_to_normalized(std::size_t star
   return std::nullopt;
 }
 
+bool NormalizedString::consumes_all(const std::vector<CharChange>& dest,
+                                    std::size_t initial_offset) const {
+  std::size_t chars = 0;
+  for (const char byte : normalized_) chars += (static_cast<unsigned char>(byte) & 0xC0) != 0x80;
+  std::size_t consumed = initial_offset;
+  for (const CharChange& ch : dest) {
+    if (ch.change <= 0) consumed += 1 + static_cast<std::size_t>(-ch.change);
+  }
+  return consumed == chars;
+}
+
 void NormalizedString::transform(const std::vector<CharChange>& dest, std::size_t initial_offset) {
-  if (edits_whole_text()) {
-    transform_range(0, normalized_.size(), dest, initial_offset);
+  const CharChange* first = dest.data();
+  const CharChange* last = dest.data() + dest.size();
+  if (edits_whole_text() && consumes_all(dest, initial_offset)) {
+    // Characters kept as they are at either end keep their alignments: transform only the
+    // span between them (the same result as transforming everything, usually far less work).
+    // Only exact when `dest` replaces every character: then its last entries stand for the
+    // last characters.
+    std::size_t start = 0;
+    if (initial_offset == 0) {
+      while (first != last && first->change == 0 && start < normalized_.size()) {
+        std::size_t next = start;
+        if (decode_utf8(normalized_, next) != first->c) break;
+        start = next;
+        ++first;
+      }
+    }
+    std::size_t end = normalized_.size();
+    while (last != first && (last - 1)->change == 0 && end > start) {
+      std::size_t char_start = end - 1;
+      while (char_start > start &&
+             (static_cast<unsigned char>(normalized_[char_start]) & 0xC0) == 0x80) {
+        --char_start;
+      }
+      std::size_t next = char_start;
+      if (decode_utf8(normalized_, next) != (last - 1)->c) break;
+      end = char_start;
+      --last;
+    }
+    transform_range(start, end, first, last, initial_offset);
     return;
   }
   // tokenizers transforms Range::Original(..), i.e. the normalized range the whole original
   // maps to.
   auto range = original_to_normalized(0, original_.size());
   if (!range) return;
-  transform_range(range->first, range->second, dest, initial_offset);
+  transform_range(range->first, range->second, first, last, initial_offset);
 }
 
 void NormalizedString::transform_range(std::size_t n_start, std::size_t n_end,
-                                       const std::vector<CharChange>& dest,
+                                       const CharChange* first, const CharChange* last,
                                        std::size_t initial_offset) {
   // Walks the replaced characters while emitting `dest`, so that each new character takes the
   // alignment of the character it replaces (or, when inserted, of the byte before it).
@@ -74,10 +112,12 @@ void NormalizedString::transform_range(std::size_t n_start, std::size_t n_end,
 
   std::size_t offset = initial_removed + n_start;
   std::string text;
-  text.reserve(n_end - n_start + dest.size());
+  const auto count = static_cast<std::size_t>(last - first);
+  text.reserve(n_end - n_start + count);
   std::vector<Offsets> alignments;
-  alignments.reserve(n_end - n_start + dest.size());
-  for (const CharChange& ch : dest) {
+  alignments.reserve(n_end - n_start + count);
+  for (const CharChange* it = first; it != last; ++it) {
+    const CharChange& ch = *it;
     Offsets align;
     if (ch.change > 0) {
       align = offset < 1 ? Offsets{0, 0} : alignments_.at(offset - 1);
@@ -89,7 +129,7 @@ void NormalizedString::transform_range(std::size_t n_start, std::size_t n_end,
     offset += consumed;
     const std::size_t before = text.size();
     append_utf8(text, ch.c);
-    alignments.insert(alignments.end(), text.size() - before, align);
+    for (std::size_t k = before; k < text.size(); ++k) alignments.push_back(align);
   }
 
   alignments_.erase(alignments_.begin() + static_cast<std::ptrdiff_t>(n_start),
@@ -105,7 +145,7 @@ void NormalizedString::overwrite_utf8(std::size_t pos, char32_t c) {
   normalized_.replace(pos, encoded.size(), encoded);
 }
 
-void NormalizedString::map_bytes(std::string_view (*to_utf8)(std::uint8_t)) {
+void NormalizedString::map_bytes(const std::array<std::string_view, 256>& to_utf8) {
   const std::size_t size = normalized_.size();
   if (!edits_whole_text()) {
     std::vector<CharChange> dest;
@@ -114,7 +154,7 @@ void NormalizedString::map_bytes(std::string_view (*to_utf8)(std::uint8_t)) {
       const std::size_t n = utf8_length(static_cast<unsigned char>(normalized_[pos]));
       for (std::size_t i = 0; i < n; ++i, ++pos) {
         std::size_t at = 0;
-        const char32_t c = decode_utf8(to_utf8(static_cast<std::uint8_t>(normalized_[pos])), at);
+        const char32_t c = decode_utf8(to_utf8[static_cast<unsigned char>(normalized_[pos])], at);
         dest.push_back({c, i > 0 ? 1 : 0});
       }
     }
@@ -130,9 +170,10 @@ void NormalizedString::map_bytes(std::string_view (*to_utf8)(std::uint8_t)) {
   for (std::size_t pos = 0; pos < size;) {
     const std::size_t n = utf8_length(static_cast<unsigned char>(normalized_[pos]));
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string_view mapped = to_utf8(static_cast<std::uint8_t>(normalized_[pos + i]));
+      const std::string_view mapped = to_utf8[static_cast<unsigned char>(normalized_[pos + i])];
       text.append(mapped);
-      alignments.insert(alignments.end(), mapped.size(), alignments_[i == 0 ? pos : pos + n - 1]);
+      const Offsets align = alignments_[i == 0 ? pos : pos + n - 1];
+      for (std::size_t k = 0; k < mapped.size(); ++k) alignments.push_back(align);
     }
     pos += n;
   }
@@ -235,8 +276,19 @@ void NormalizedString::nfd() {
   buffer.reserve(normalized_.size() + 8);
   std::size_t pending = 0;
   auto sort_pending = [&]() {
-    std::stable_sort(buffer.begin() + static_cast<std::ptrdiff_t>(pending), buffer.end(),
-                     [](const Item& a, const Item& b) { return a.ccc < b.ccc; });
+    const std::size_t count = buffer.size() - pending;
+    if (count > 32) {
+      std::stable_sort(buffer.begin() + static_cast<std::ptrdiff_t>(pending), buffer.end(),
+                       [](const Item& a, const Item& b) { return a.ccc < b.ccc; });
+    } else if (count > 1) {
+      // Runs of marks are short: a stable insertion sort, which needs no buffer.
+      for (std::size_t i = pending + 1; i < buffer.size(); ++i) {
+        const Item item = buffer[i];
+        std::size_t j = i;
+        for (; j > pending && buffer[j - 1].ccc > item.ccc; --j) buffer[j] = buffer[j - 1];
+        buffer[j] = item;
+      }
+    }
     pending = buffer.size();
   };
   char32_t parts[4];

@@ -5,6 +5,7 @@
 // alignments of inserted and reordered characters are assigned), because offsets must match.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -63,6 +64,14 @@ class NormalizedString {
   // removed before the first one of `dest`.
   void transform(const std::vector<CharChange>& dest, std::size_t initial_offset);
 
+  // Replaces every character c by the characters fn(c, out) writes to out (returning their
+  // count, at most kMaxRebuild; 0 removes c); each new character takes c's alignment. This is
+  // what a sequence of per-character filters, maps and expansions gives when no character moves
+  // past another, in one pass. Requires edits_whole_text().
+  static constexpr std::size_t kMaxRebuild = 32;
+  template <typename Fn>
+  void rebuild(Fn fn);
+
   // Keeps the characters for which keep(c) is true.
   template <typename Keep>
   void filter(Keep keep);
@@ -70,10 +79,10 @@ class NormalizedString {
   template <typename Map>
   void map(Map map);
 
-  // Replaces every byte b of the text by the UTF-8 text to_utf8(b) (one character), as
+  // Replaces every byte b of the text by the UTF-8 text to_utf8[b] (one character), as
   // tokenizers' ByteLevel does: a character's first byte replaces it, its other bytes are
   // inserted after it.
-  void map_bytes(std::string_view (*to_utf8)(std::uint8_t));
+  void map_bytes(const std::array<std::string_view, 256>& to_utf8);
 
   // Inserts `prefix` before the first character of a non-empty text; the new characters are
   // aligned like that first character (tokenizers' NormalizedString::prepend).
@@ -107,8 +116,10 @@ class NormalizedString {
   // True when NFD leaves the text unchanged because no character decomposes or combines.
   bool is_nfd_stable() const;
 
-  void transform_range(std::size_t n_start, std::size_t n_end, const std::vector<CharChange>& dest,
-                       std::size_t initial_offset);
+  void transform_range(std::size_t n_start, std::size_t n_end, const CharChange* first,
+                       const CharChange* last, std::size_t initial_offset);
+  // True when `dest` (after initial_offset removed characters) replaces exactly every character.
+  bool consumes_all(const std::vector<CharChange>& dest, std::size_t initial_offset) const;
 
   std::string original_;
   std::string normalized_;
@@ -181,6 +192,42 @@ void NormalizedString::map(Map map) {
     dest.push_back({done ? c : map(c), 0});
   }
   transform(dest, 0);
+}
+
+template <typename Fn>
+void NormalizedString::rebuild(Fn fn) {
+  char32_t out[kMaxRebuild];
+  // In place while every character stays one character of the same UTF-8 length.
+  std::size_t pos = 0;
+  while (pos < normalized_.size()) {
+    const std::size_t start = pos;
+    const char32_t c = decode_utf8(normalized_, pos);
+    const std::size_t n = fn(c, out);
+    if (n == 1 && out[0] == c) continue;
+    if (n == 1 && utf8_length(out[0]) == pos - start) {
+      overwrite_utf8(start, out[0]);
+      continue;
+    }
+    pos = start;
+    break;
+  }
+  if (pos == normalized_.size()) return;
+  std::string text(normalized_, 0, pos);
+  text.reserve(normalized_.size() + 16);
+  std::vector<Offsets> alignments(alignments_.begin(),
+                                  alignments_.begin() + static_cast<std::ptrdiff_t>(pos));
+  alignments.reserve(normalized_.size() + 16);
+  while (pos < normalized_.size()) {
+    const Offsets align = alignments_[pos];
+    const std::size_t n = fn(decode_utf8(normalized_, pos), out);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t before = text.size();
+      append_utf8(text, out[k]);
+      for (std::size_t b = before; b < text.size(); ++b) alignments.push_back(align);
+    }
+  }
+  normalized_ = std::move(text);
+  alignments_ = std::move(alignments);
 }
 
 template <typename Pred>

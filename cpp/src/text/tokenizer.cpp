@@ -106,20 +106,20 @@ EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uin
 
   EncodingData encoding;
   if (pre_tokenized.splits().empty()) return encoding;
-  std::size_t count = 0;
-  for (Split& split : pre_tokenized.splits()) {
-    if (!split.tokens) {
-      split.tokens.emplace();
-      p.model->tokenize(split.normalized.get(), *split.tokens);
-    }
-    count += split.tokens->size();
-  }
-  encoding.reserve(count);
+  encoding.reserve(pre_tokenized.splits().size());  // at least a token per split, usually
   const ByteToCharOffsets to_chars(pre_tokenized.original());
+  std::vector<Token> model_tokens;  // one buffer for the splits the model tokenizes
   std::uint32_t word = 0;
   for (Split& split : pre_tokenized.splits()) {
+    std::vector<Token>* tokens = &model_tokens;
+    if (split.tokens) {
+      tokens = &*split.tokens;
+    } else {
+      model_tokens.clear();
+      p.model->tokenize(split.normalized.get(), model_tokens);
+    }
     const std::size_t shift = split.normalized.offsets_original().first;
-    for (Token& token : *split.tokens) {
+    for (Token& token : *tokens) {
       Offsets offsets = token.offsets;
       if (auto original =
               split.normalized.normalized_to_original(token.offsets.first, token.offsets.second)) {

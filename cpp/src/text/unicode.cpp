@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <iterator>
 #include <utility>
+#include <vector>
+
+#include "text/code_point_table.h"
 
 namespace modelexport::text::unicode {
 namespace {
@@ -46,29 +49,12 @@ struct ValueRange {
 
 #include "text/unicode_tables.inc"
 
-template <std::size_t N>
-bool in_ranges(const CodePointRange (&table)[N], char32_t c) {
-  const auto* it =
-      std::upper_bound(std::begin(table), std::end(table), c,
-                       [](char32_t v, const CodePointRange& r) { return v < r.first; });
-  return it != std::begin(table) && c <= std::prev(it)->last;
-}
-
 template <std::size_t W, std::size_t N>
 const CodePointMapping<W>* find_mapping(const CodePointMapping<W> (&table)[N], char32_t c) {
   const auto* it =
       std::lower_bound(std::begin(table), std::end(table), c,
                        [](const CodePointMapping<W>& m, char32_t v) { return m.from < v; });
   return it != std::end(table) && it->from == c ? it : nullptr;
-}
-
-template <typename Row, std::size_t N>
-const Row* find_range(const Row (&table)[N], char32_t c) {
-  const auto* it = std::upper_bound(std::begin(table), std::end(table), c,
-                                    [](char32_t v, const Row& r) { return v < r.first; });
-  if (it == std::begin(table)) return nullptr;
-  --it;
-  return c <= it->last ? it : nullptr;
 }
 
 constexpr char32_t kHangulSBase = 0xAC00;
@@ -80,33 +66,89 @@ constexpr char32_t kHangulTCount = 28;
 constexpr char32_t kHangulNCount = kHangulVCount * kHangulTCount;
 constexpr char32_t kHangulSCount = 11172;
 
+// Every property below, per code point, in one CodePointTable: one lookup instead of a binary
+// search per property on the hot paths (normalizers and pre-tokenizers call these for every
+// character). Built on first use from the same range tables the searches used.
+enum PropertyBit : std::uint32_t {
+  kWhitespaceBit = 1u << 0,
+  kOtherBit = 1u << 1,
+  kBertPunctuationBit = 1u << 2,
+  kWordCharBit = 1u << 3,
+  kNonspacingMarkBit = 1u << 4,
+  kCombiningMarkBit = 1u << 5,
+  kExtendedPictographicBit = 1u << 6,
+  kDecomposesBit = 1u << 7,  // decompose(c) is not c itself
+  kLowercaseBit = 1u << 8,   // to_lowercase(c) is not c itself
+};
+constexpr unsigned kGraphemeBreakShift = 12;   // 4 bits
+constexpr unsigned kCombiningClassShift = 16;  // 8 bits
+
+CodePointTable<std::uint32_t> make_property_table() {
+  std::vector<std::uint32_t> all(CodePointTable<std::uint32_t>::kCodePoints, 0);
+  auto mark = [&all](const auto& ranges, std::uint32_t bit) {
+    for (const auto& r : ranges) {
+      for (char32_t c = r.first; c <= r.last; ++c) all[c] |= bit;
+    }
+  };
+  mark(kWhitespace, kWhitespaceBit);
+  mark(kOther, kOtherBit);
+  mark(kBertPunctuation, kBertPunctuationBit);
+  mark(kWordChar, kWordCharBit);
+  mark(kNonspacingMark, kNonspacingMarkBit);
+  mark(kCombiningMark, kCombiningMarkBit);
+  mark(kExtendedPictographic, kExtendedPictographicBit);
+  for (const auto& m : kDecompositions) all[m.from] |= kDecomposesBit;
+  for (const auto& m : kLowercase) all[m.from] |= kLowercaseBit;
+  // The range tables are sorted and disjoint, so each code point gets at most one value.
+  for (const auto& r : kGraphemeBreaks) {
+    for (char32_t c = r.first; c <= r.last; ++c) {
+      all[c] |= static_cast<std::uint32_t>(r.value) << kGraphemeBreakShift;
+    }
+  }
+  for (const auto& r : kCombiningClasses) {
+    for (char32_t c = r.first; c <= r.last; ++c) {
+      all[c] |= static_cast<std::uint32_t>(r.value) << kCombiningClassShift;
+    }
+  }
+  return CodePointTable<std::uint32_t>(all);
+}
+
+std::uint32_t properties(char32_t c) {
+  static const CodePointTable<std::uint32_t> kTable = make_property_table();
+  return kTable(c);
+}
+
 }  // namespace
 
 bool is_whitespace(char32_t c) {
   if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
-  return in_ranges(kWhitespace, c);
+  return (properties(c) & kWhitespaceBit) != 0;
 }
 
-bool is_other(char32_t c) { return in_ranges(kOther, c); }
+bool is_other(char32_t c) { return (properties(c) & kOtherBit) != 0; }
 
 bool is_bert_punctuation(char32_t c) {
   if (c < 0x80) {
     return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
            (c >= 0x7B && c <= 0x7E);
   }
-  return in_ranges(kBertPunctuation, c);
+  return (properties(c) & kBertPunctuationBit) != 0;
 }
 
 bool is_word_char(char32_t c) {
   if (c < 0x80) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
   }
-  return in_ranges(kWordChar, c);
+  return (properties(c) & kWordCharBit) != 0;
 }
 
-bool is_mark_nonspacing(char32_t c) { return c >= 0x300 && in_ranges(kNonspacingMark, c); }
+bool is_mark_nonspacing(char32_t c) {
+  return c >= 0x300 && (properties(c) & kNonspacingMarkBit) != 0;
+}
 
-bool is_combining_mark(char32_t c) { return c >= 0x300 && in_ranges(kCombiningMark, c); }
+bool is_combining_mark(char32_t c) {
+  return c >= 0x300 && (properties(c) & kCombiningMarkBit) != 0;
+}
 
 bool is_chinese_char(char32_t c) {
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -117,12 +159,7 @@ bool is_chinese_char(char32_t c) {
 
 std::uint8_t combining_class(char32_t c) {
   if (c < 0x300) return 0;
-  const auto* it =
-      std::upper_bound(std::begin(kCombiningClasses), std::end(kCombiningClasses), c,
-                       [](char32_t v, const CombiningClassRange& r) { return v < r.first; });
-  if (it == std::begin(kCombiningClasses)) return 0;
-  --it;
-  return c <= it->last ? it->value : 0;
+  return static_cast<std::uint8_t>(properties(c) >> kCombiningClassShift);
 }
 
 std::size_t decompose(char32_t c, char32_t* out) {
@@ -138,9 +175,11 @@ std::size_t decompose(char32_t c, char32_t* out) {
     out[2] = kHangulTBase + s % kHangulTCount;
     return 3;
   }
-  if (const auto* m = find_mapping(kDecompositions, c)) {
-    std::copy(m->to, m->to + m->length, out);
-    return m->length;
+  if ((properties(c) & kDecomposesBit) != 0) {
+    if (const auto* m = find_mapping(kDecompositions, c)) {
+      std::copy(m->to, m->to + m->length, out);
+      return m->length;
+    }
   }
   out[0] = c;
   return 1;
@@ -194,12 +233,11 @@ GraphemeBreak grapheme_break(char32_t c) {
     if (c == '\n') return GraphemeBreak::kLF;
     return GraphemeBreak::kControl;
   }
-  const auto* r = find_range(kGraphemeBreaks, c);
-  return r ? static_cast<GraphemeBreak>(r->value) : GraphemeBreak::kOther;
+  return static_cast<GraphemeBreak>((properties(c) >> kGraphemeBreakShift) & 0xF);
 }
 
 bool is_extended_pictographic(char32_t c) {
-  return c >= 0xA9 && in_ranges(kExtendedPictographic, c);
+  return c >= 0xA9 && (properties(c) & kExtendedPictographicBit) != 0;
 }
 
 std::size_t to_lowercase(char32_t c, char32_t* out) {
@@ -207,9 +245,11 @@ std::size_t to_lowercase(char32_t c, char32_t* out) {
     out[0] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
     return 1;
   }
-  if (const auto* m = find_mapping(kLowercase, c)) {
-    std::copy(m->to, m->to + m->length, out);
-    return m->length;
+  if ((properties(c) & kLowercaseBit) != 0) {
+    if (const auto* m = find_mapping(kLowercase, c)) {
+      std::copy(m->to, m->to + m->length, out);
+      return m->length;
+    }
   }
   out[0] = c;
   return 1;

@@ -110,8 +110,8 @@ struct BPE::MergeTable {
   }
 };
 
-// Merged words of up to 30 bytes and 8 pieces.
-class BPE::Cache : public WordCache<BPE::Piece, 30, 8> {};
+// Merged words of up to 62 bytes (byte-level text doubles non-ASCII) and 16 pieces; 8192 slots.
+class BPE::Cache : public WordCache<BPE::Piece, 62, 16, 13> {};
 
 BPE::BPE(const std::vector<std::pair<std::string, std::uint32_t>>& vocab,
          const std::vector<std::pair<std::string, std::string>>& merges, BPEOptions options)

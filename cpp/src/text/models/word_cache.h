@@ -18,7 +18,7 @@ namespace modelexport::text {
 // A fresh owner id for WordCache entries (one per model instance).
 std::uint64_t new_word_cache_owner();
 
-template <typename Entry, std::size_t MaxKey, std::size_t MaxEntries>
+template <typename Entry, std::size_t MaxKey, std::size_t MaxEntries, unsigned SlotBits = 12>
 class WordCache {
  public:
   static std::uint64_t hash(std::string_view word) {
@@ -67,7 +67,7 @@ class WordCache {
 
  private:
   static_assert(MaxKey < 256 && MaxEntries < 256, "lengths are stored in one byte");
-  static constexpr unsigned kBits = 12;  // 4096 slots
+  static constexpr unsigned kBits = SlotBits;
   struct Slot {
     std::uint64_t owner = 0;  // 0: empty
     std::uint64_t hash = 0;

@@ -3,11 +3,10 @@
 // (trim_offsets only matters to the post-processor of the same name).
 #include "text/pre_tokenizers/byte_level.h"
 
-#include <array>
 #include <cstdint>
-#include <map>
 
 #include "text/byte_level_alphabet.h"
+#include "text/code_point_table.h"
 #include "text/utf8.h"
 
 namespace modelexport::text {
@@ -26,39 +25,18 @@ constexpr ClassRange kClassRanges[] = {
 #include "text/pre_tokenizers/gpt2_classes.inc"
 };
 
-// Two-stage lookup table over all code points: 256-character blocks, identical blocks shared.
-class ClassTable {
- public:
-  ClassTable() {
-    std::vector<std::uint8_t> all(kCodePoints, kOther);
-    for (const ClassRange& r : kClassRanges) {
-      for (char32_t c = r.first; c <= r.last; ++c) all[c] = r.value;
-    }
-    std::map<std::array<std::uint8_t, kBlock>, std::uint16_t> seen;
-    for (std::size_t b = 0; b < kCodePoints / kBlock; ++b) {
-      std::array<std::uint8_t, kBlock> block;
-      std::copy(all.begin() + static_cast<std::ptrdiff_t>(b * kBlock),
-                all.begin() + static_cast<std::ptrdiff_t>((b + 1) * kBlock), block.begin());
-      auto [it, inserted] =
-          seen.emplace(block, static_cast<std::uint16_t>(blocks_.size() / kBlock));
-      if (inserted) blocks_.insert(blocks_.end(), block.begin(), block.end());
-      index_[b] = it->second;
-    }
-  }
-  std::uint8_t operator()(char32_t c) const {
-    if (c >= kCodePoints) return kOther;
-    return blocks_[static_cast<std::size_t>(index_[c / kBlock]) * kBlock + c % kBlock];
-  }
+using ClassTable = CodePointTable<std::uint8_t>;
 
- private:
-  static constexpr std::size_t kCodePoints = 0x110000;
-  static constexpr std::size_t kBlock = 256;
-  std::array<std::uint16_t, kCodePoints / kBlock> index_{};
-  std::vector<std::uint8_t> blocks_;
-};
+ClassTable make_class_table() {
+  std::vector<std::uint8_t> all(ClassTable::kCodePoints, kOther);
+  for (const ClassRange& r : kClassRanges) {
+    for (char32_t c = r.first; c <= r.last; ++c) all[c] = r.value;
+  }
+  return ClassTable(all);
+}
 
 const ClassTable& class_table() {
-  static const ClassTable kTable;
+  static const ClassTable kTable = make_class_table();
   return kTable;
 }
 
@@ -150,7 +128,7 @@ void prepend_space(NormalizedString& normalized) {
 }
 
 void byte_level_transform(NormalizedString& normalized) {
-  normalized.map_bytes(byte_level::byte_to_utf8);
+  normalized.map_bytes(byte_level::utf8_table());
 }
 
 std::unique_ptr<PreTokenizer> ByteLevelPreTokenizer::from_json(const JsonRef& json) {
@@ -172,11 +150,12 @@ void ByteLevelPreTokenizer::pre_tokenize(PreTokenizedString& text) const {
     // and splitting it at the corresponding positions gives the same parts, with far less work.
     std::vector<std::pair<Offsets, bool>> matches = gpt2_find_matches(s.get());
     const std::string& before = s.get();
+    const auto& to_utf8 = byte_level::utf8_table();
     std::size_t old_pos = 0;
     std::size_t new_pos = 0;
     auto advance_to = [&](std::size_t target) {
       for (; old_pos < target; ++old_pos) {
-        new_pos += byte_level::byte_to_utf8(static_cast<std::uint8_t>(before[old_pos])).size();
+        new_pos += to_utf8[static_cast<unsigned char>(before[old_pos])].size();
       }
       return new_pos;
     };
