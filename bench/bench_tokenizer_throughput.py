@@ -5,11 +5,14 @@ with the same tokenizer.json, in one batch, on ONE thread, truncation and paddin
   native  - Tokenizer::encode_batch in build/modelexport-bench-tokenizer
   hf      - tokenizers.Tokenizer.encode_batch, in a subprocess started with RAYON_NUM_THREADS=1
             and TOKENIZERS_PARALLELISM=false (they must be set before tokenizers is imported)
-Each side warms up, then runs --repeat times; the table shows the median (and best) bytes/s and
-the ratio native/hf of the medians. Tokenizers the native side cannot load yet are listed as
-such. Writes build/reports/tokenizer_throughput.json (--out).
+The machine this runs on is shared and its speed drifts, so the two sides alternate: each of
+--rounds rounds runs native then hf (each loads, warms up and times --repeat passes), and the
+ratio native/hf is taken per round from the medians. The table shows the median bytes/s of
+each side over all timed passes and the median of the per-round ratios (with their range).
+Tokenizers the native side cannot load are listed as such. Writes
+build/reports/tokenizer_throughput.json (--out).
 
-    .venv/bin/python bench/bench_tokenizer_throughput.py [--repeat 5] [--only NAME ...]
+    .venv/bin/python bench/bench_tokenizer_throughput.py [--rounds 5] [--only NAME ...]
 """
 
 from __future__ import annotations
@@ -86,7 +89,8 @@ def run_hf(tokenizer: Path, corpus: Path, warmup: int, repeat: int) -> dict[str,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5, help="alternations of native and hf")
+    parser.add_argument("--repeat", type=int, default=1, help="timed passes per side and round")
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--only", nargs="+", choices=fixtures.FIXTURE_NAMES, default=DEFAULT)
     parser.add_argument("--all", action="store_true", help="every fixture tokenizer")
@@ -94,6 +98,8 @@ def main() -> int:
         "--out", type=Path, default=REPO / "build" / "reports" / "tokenizer_throughput.json"
     )
     args = parser.parse_args()
+    if args.rounds < 1 or args.repeat < 1:
+        parser.error("--rounds and --repeat must be at least 1")
 
     if not native_bin().exists():
         sys.exit(f"{native_bin()} not built (MODELEXPORT_BENCH_TOKENIZER_BIN overrides)")
@@ -104,44 +110,60 @@ def main() -> int:
     names = fixtures.FIXTURE_NAMES if args.all else args.only
 
     rows: list[dict[str, Any]] = []
-    print(f"corpus: {corpus} ({size / 1e6:.1f} MB), warm-up {args.warmup}, {args.repeat} runs")
-    print(f"{'tokenizer':<18} {'native MB/s':>12} {'hf MB/s':>10} {'native/hf':>10}  tokens")
+    print(
+        f"corpus: {corpus} ({size / 1e6:.1f} MB), {args.rounds} rounds of warm-up {args.warmup}"
+        f" + {args.repeat} timed pass(es) per side"
+    )
+    print(
+        f"{'tokenizer':<18} {'native MB/s':>12} {'hf MB/s':>10} {'native/hf':>10}"
+        f" {'(min-max)':>11}  tokens"
+    )
     for name in names:
         path = out_dir / name / "tokenizer.json"
         started = time.perf_counter()
-        native = run_native(path, corpus, args.warmup, args.repeat)
-        hf = run_hf(path, corpus, args.warmup, args.repeat)
-        hf_median = statistics.median(hf["seconds"])
-        row: dict[str, Any] = {
-            "tokenizer": name,
-            "bytes": size,
-            "hf": {
-                "seconds": hf["seconds"],
-                "tokens": hf["tokens"],
-                "bytes_per_s_median": size / hf_median,
-                "bytes_per_s_best": size / min(hf["seconds"]),
-            },
-            "native": native,
-        }
+        native_seconds: list[float] = []
+        hf_seconds: list[float] = []
+        ratios: list[float] = []
+        native: dict[str, Any] = {}
+        hf: dict[str, Any] = {}
+        for _ in range(args.rounds):
+            native = run_native(path, corpus, args.warmup, args.repeat)
+            if "error" in native:
+                break
+            hf = run_hf(path, corpus, args.warmup, args.repeat)
+            native_seconds += native["seconds"]
+            hf_seconds += hf["seconds"]
+            ratios.append(statistics.median(hf["seconds"]) / statistics.median(native["seconds"]))
+        row: dict[str, Any] = {"tokenizer": name, "bytes": size}
         if "error" in native:
-            print(
-                f"{name:<18} {'-':>12} {size / hf_median / 1e6:>10.2f} {'-':>10}  {native['error']}"
-            )
-        else:
-            ratio = native["bytes_per_s_median"] / row["hf"]["bytes_per_s_median"]
-            row["ratio_native_over_hf"] = ratio
-            same = "same" if native["tokens"] == hf["tokens"] else "DIFFERENT"
-            print(
-                f"{name:<18} {native['bytes_per_s_median'] / 1e6:>12.2f} "
-                f"{size / hf_median / 1e6:>10.2f} {ratio:>10.2f}  {same} "
-                f"({time.perf_counter() - started:.0f}s)"
-            )
+            row["native"] = native
+            print(f"{name:<18} {'-':>12} {'-':>10} {'-':>10} {'':>11}  {native['error']}")
+            rows.append(row)
+            continue
+        for side, seconds in (("native", native_seconds), ("hf", hf_seconds)):
+            row[side] = {
+                "seconds": seconds,
+                "bytes_per_s_median": size / statistics.median(seconds),
+                "bytes_per_s_best": size / min(seconds),
+            }
+        row["native"]["tokens"] = native["tokens"]
+        row["hf"]["tokens"] = hf["tokens"]
+        row["ratios_per_round"] = ratios
+        row["ratio_native_over_hf"] = statistics.median(ratios)
+        same = "same" if native["tokens"] == hf["tokens"] else "DIFFERENT"
+        spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+        print(
+            f"{name:<18} {row['native']['bytes_per_s_median'] / 1e6:>12.2f} "
+            f"{row['hf']['bytes_per_s_median'] / 1e6:>10.2f} {row['ratio_native_over_hf']:>10.2f}"
+            f" {spread:>11}  {same} ({time.perf_counter() - started:.0f}s)"
+        )
         rows.append(row)
 
     report = {
         "corpus": str(corpus),
         "bytes": size,
         "threads": 1,
+        "rounds": args.rounds,
         "warmup": args.warmup,
         "repeat": args.repeat,
         "machine": {

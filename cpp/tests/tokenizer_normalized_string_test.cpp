@@ -37,6 +37,48 @@ TEST(NormalizedString, RemovingCharactersAddedByNfd) {
   EXPECT_EQ(n.alignments(), (Alignments{{0, 2}, {2, 3}, {3, 5}, {5, 6}, {6, 7}, {7, 8}, {8, 9}}));
 }
 
+TEST(NormalizedString, LowercaseInPlaceForEveryUtf8Length) {
+  // 1, 2, 3 and 4 bytes, each lowercasing to a character of the same length: rewritten in place.
+  NormalizedString n("A\u00C4\u24B6\U00010400");
+  const Alignments before = n.alignments();
+  n.lowercase();
+  EXPECT_EQ(n.get(), "a\u00E4\u24D0\U00010428");
+  EXPECT_EQ(n.alignments(), before);
+}
+
+TEST(NormalizedString, LowercaseThatChangesLengthsAlignsToTheSource) {
+  NormalizedString n("A\u1E9E\u0130b");  // capital sharp s (3 bytes -> 2), I with dot (-> 2 chars)
+  n.lowercase();
+  EXPECT_EQ(n.get(), "a\u00DFi\u0307b");
+  EXPECT_EQ(n.alignments(), (Alignments{{0, 1}, {1, 4}, {1, 4}, {4, 6}, {4, 6}, {4, 6}, {6, 7}}));
+}
+
+TEST(NormalizedString, TransformThatLeavesTrailingCharactersUnconsumed) {
+  // Each new character takes the alignment of the next old one; the last old one is dropped
+  // although the last new character equals it (no shortcut may pair them up).
+  NormalizedString n("XYZa");
+  n.transform({{U'Q', 0}, {U'Z', 0}, {U'a', 0}}, 0);
+  EXPECT_EQ(n.get(), "QZa");
+  EXPECT_EQ(n.alignments(), (Alignments{{0, 1}, {1, 2}, {2, 3}}));
+}
+
+TEST(NormalizedString, RebuildGivesEachNewCharacterItsSourceAlignment) {
+  NormalizedString n("a\u00E9b");
+  n.rebuild([](char32_t c, char32_t* out) -> std::size_t {
+    if (c == U'a') return 0;  // removed
+    if (c == U'\u00E9') {     // expanded
+      out[0] = U'e';
+      out[1] = U'\u0301';
+      out[2] = U'!';
+      return 3;
+    }
+    out[0] = U'B';
+    return 1;
+  });
+  EXPECT_EQ(n.get(), "e\u0301!B");
+  EXPECT_EQ(n.alignments(), (Alignments{{1, 3}, {1, 3}, {1, 3}, {1, 3}, {3, 4}}));
+}
+
 TEST(NormalizedString, RemovedCharactersLeaveAGapInTheOriginal) {
   NormalizedString n("élégant");
   n.filter([](char32_t c) { return c != 'n'; });

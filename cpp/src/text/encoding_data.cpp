@@ -50,6 +50,24 @@ void EncodingData::reserve(std::size_t n) {
   attention_mask.reserve(n);
 }
 
+void EncodingData::insert_special(std::size_t at, const std::vector<std::uint32_t>& special_ids,
+                                  const std::vector<std::string>& special_tokens,
+                                  std::uint32_t type_id) {
+  const std::size_t n = special_ids.size();
+  if (n == 0) return;
+  const auto where = static_cast<std::ptrdiff_t>(at);
+  ids.insert(ids.begin() + where, special_ids.begin(), special_ids.end());
+  tokens.insert(tokens.begin() + where, special_tokens.begin(), special_tokens.end());
+  type_ids.insert(type_ids.begin() + where, n, type_id);
+  words.insert(words.begin() + where, n, std::nullopt);
+  offsets.insert(offsets.begin() + where, n, Offsets{0, 0});
+  special_tokens_mask.insert(special_tokens_mask.begin() + where, n, 1);
+  attention_mask.insert(attention_mask.begin() + where, n, 1);
+  sequence_ranges.for_each([at, n](std::size_t, Offsets& range) {
+    if (range.first >= at) range = {range.first + n, range.second + n};
+  });
+}
+
 EncodingData EncodingData::slice(std::size_t start, std::size_t stop) const {
   EncodingData part;
   const auto b = static_cast<std::ptrdiff_t>(start);

@@ -57,6 +57,10 @@ struct EncodingData {
 
   std::size_t size() const { return ids.size(); }
   void reserve(std::size_t n);
+  // Inserts special tokens (no offsets, no word, special mask 1) at token position `at`; the
+  // sequence ranges behind them move along.
+  void insert_special(std::size_t at, const std::vector<std::uint32_t>& special_ids,
+                      const std::vector<std::string>& special_tokens, std::uint32_t type_id);
 
   void push(std::uint32_t id, std::string token, Offsets offset, std::optional<std::uint32_t> word,
             std::uint32_t type_id, std::uint32_t special);

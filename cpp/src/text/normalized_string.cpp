@@ -140,9 +140,18 @@ void NormalizedString::transform_range(std::size_t n_start, std::size_t n_end,
 }
 
 void NormalizedString::overwrite_utf8(std::size_t pos, char32_t c) {
-  std::string encoded;
-  append_utf8(encoded, c);
-  normalized_.replace(pos, encoded.size(), encoded);
+  const std::size_t n = utf8_length(c);
+  if (n == 1) {
+    normalized_[pos] = static_cast<char>(c);
+    return;
+  }
+  // Lead byte marker for 2, 3 and 4 bytes, then 6 bits per continuation byte.
+  static constexpr unsigned char kLead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+  for (std::size_t i = n - 1; i > 0; --i) {
+    normalized_[pos + i] = static_cast<char>(0x80 | (c & 0x3F));
+    c >>= 6;
+  }
+  normalized_[pos] = static_cast<char>(kLead[n] | c);
 }
 
 void NormalizedString::map_bytes(const std::array<std::string_view, 256>& to_utf8) {
@@ -191,15 +200,10 @@ void NormalizedString::prepend(std::string_view prefix) {
     const std::size_t first_prefix_char = utf8_length(static_cast<unsigned char>(prefix[0]));
     const Offsets head = alignments_.front();
     const Offsets tail = alignments_[first_char - 1];
-    std::vector<Offsets> alignments;
-    alignments.reserve(alignments_.size() + prefix.size());
-    alignments.insert(alignments.end(), first_prefix_char, head);
-    alignments.insert(alignments.end(), prefix.size() - first_prefix_char + first_char, tail);
-    alignments.insert(alignments.end(),
-                      alignments_.begin() + static_cast<std::ptrdiff_t>(first_char),
-                      alignments_.end());
+    alignments_.insert(alignments_.begin(), prefix.size(), tail);
+    std::fill_n(alignments_.begin(), first_prefix_char, head);
+    std::fill_n(alignments_.begin() + static_cast<std::ptrdiff_t>(prefix.size()), first_char, tail);
     normalized_.insert(0, prefix);
-    alignments_ = std::move(alignments);
     return;
   }
   const auto range = original_to_normalized(0, original_.size());
@@ -382,12 +386,12 @@ NormalizedString NormalizedString::slice(std::size_t start, std::size_t end) con
   NormalizedString out;
   const auto [o_start, o_end] = *original_range;
   if (o_start <= o_end && o_end <= original_.size()) {
-    out.original_ = original_.substr(o_start, o_end - o_start);
+    out.original_.assign(original_, o_start, o_end - o_start);
   }
-  out.normalized_ = normalized_.substr(start, end - start);
-  out.alignments_.reserve(end - start);
+  out.normalized_.assign(normalized_, start, end - start);
+  out.alignments_.resize(end - start);
   for (std::size_t i = start; i < end; ++i) {
-    out.alignments_.push_back({alignments_[i].first - o_start, alignments_[i].second - o_start});
+    out.alignments_[i - start] = {alignments_[i].first - o_start, alignments_[i].second - o_start};
   }
   out.shift_ = shift_ + o_start;
   return out;

@@ -3,6 +3,7 @@
 // tokenized by the model. Mirrors tokenizers' tokenizer/pre_tokenizer.rs.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,7 +49,11 @@ class PreTokenizedString {
         next.push_back(std::move(splits_[i]));
         continue;
       }
-      for (auto& part : fn(i, std::move(splits_[i].normalized))) {
+      auto parts = fn(i, std::move(splits_[i].normalized));
+      // Room for these parts and at least one per split still to come, in one allocation.
+      const std::size_t needed = next.size() + parts.size() + (splits_.size() - i - 1);
+      if (needed > next.capacity()) next.reserve(std::max(needed, 2 * next.capacity()));
+      for (auto& part : parts) {
         if constexpr (std::is_same_v<std::decay_t<decltype(part)>, Split>) {
           if (!part.normalized.empty()) next.push_back(std::move(part));
         } else {

@@ -98,6 +98,10 @@ std::vector<AddedToken> added_tokens_from_json(const JsonRef& json) {
   return tokens;
 }
 
+std::size_t added_tokens(const Pipeline& p, bool is_pair) {
+  return p.post_processor ? p.post_processor->added_tokens(is_pair) : 0;
+}
+
 // tokenizers' encode_single_sequence + do_tokenize + into_encoding (character offsets).
 EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uint32_t type_id) {
   PreTokenizedString pre_tokenized =
@@ -106,20 +110,38 @@ EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uin
 
   EncodingData encoding;
   if (pre_tokenized.splits().empty()) return encoding;
-  encoding.reserve(pre_tokenized.splits().size());  // at least a token per split, usually
-  const ByteToCharOffsets to_chars(pre_tokenized.original());
-  std::vector<Token> model_tokens;  // one buffer for the splits the model tokenizes
-  std::uint32_t word = 0;
-  for (Split& split : pre_tokenized.splits()) {
-    std::vector<Token>* tokens = &model_tokens;
+  // The model's tokens of all splits in one buffer; ends[i]: where those of split i end.
+  std::vector<Token> model_tokens;
+  std::vector<std::size_t> ends;
+  ends.reserve(pre_tokenized.splits().size());
+  std::size_t count = 0;
+  for (const Split& split : pre_tokenized.splits()) {
     if (split.tokens) {
-      tokens = &*split.tokens;
+      count += split.tokens->size();
     } else {
-      model_tokens.clear();
+      const std::size_t before = model_tokens.size();
       p.model->tokenize(split.normalized.get(), model_tokens);
+      count += model_tokens.size() - before;
     }
+    ends.push_back(model_tokens.size());
+  }
+  // Room for the special tokens too: post-processors add them in place.
+  encoding.reserve(count + added_tokens(p, /*is_pair=*/true));
+  const ByteToCharOffsets to_chars(pre_tokenized.original());
+  std::uint32_t word = 0;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < pre_tokenized.splits().size(); ++i) {
+    Split& split = pre_tokenized.splits()[i];
+    Token* first = model_tokens.data() + begin;
+    Token* last = model_tokens.data() + ends[i];
+    if (split.tokens) {
+      first = split.tokens->data();
+      last = first + split.tokens->size();
+    }
+    begin = ends[i];
     const std::size_t shift = split.normalized.offsets_original().first;
-    for (Token& token : *tokens) {
+    for (Token* it = first; it != last; ++it) {
+      Token& token = *it;
       Offsets offsets = token.offsets;
       if (auto original =
               split.normalized.normalized_to_original(token.offsets.first, token.offsets.second)) {
@@ -196,10 +218,6 @@ void pad_encodings(std::vector<EncodingData>& encodings, const PaddingOptions& p
     e.pad(length, static_cast<std::uint32_t>(params.pad_id),
           static_cast<std::uint32_t>(params.pad_type_id), params.pad_token, params.direction);
   }
-}
-
-std::size_t added_tokens(const Pipeline& p, bool is_pair) {
-  return p.post_processor ? p.post_processor->added_tokens(is_pair) : 0;
 }
 
 void check_padding(const PaddingOptions& options) {

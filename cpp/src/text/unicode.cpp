@@ -120,18 +120,11 @@ std::uint32_t properties(char32_t c) {
 
 }  // namespace
 
-bool is_whitespace(char32_t c) {
-  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
-  return (properties(c) & kWhitespaceBit) != 0;
-}
+bool is_whitespace_above_ascii(char32_t c) { return (properties(c) & kWhitespaceBit) != 0; }
 
 bool is_other(char32_t c) { return (properties(c) & kOtherBit) != 0; }
 
-bool is_bert_punctuation(char32_t c) {
-  if (c < 0x80) {
-    return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
-           (c >= 0x7B && c <= 0x7E);
-  }
+bool is_bert_punctuation_above_ascii(char32_t c) {
   return (properties(c) & kBertPunctuationBit) != 0;
 }
 

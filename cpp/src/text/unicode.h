@@ -8,12 +8,26 @@
 
 namespace modelexport::text::unicode {
 
-// Rust `char::is_whitespace` (White_Space), also the regex class `\s`.
-bool is_whitespace(char32_t c);
+// Beyond ASCII, for the inline functions below.
+bool is_whitespace_above_ascii(char32_t c);
+bool is_bert_punctuation_above_ascii(char32_t c);
+
+// Rust `char::is_whitespace` (White_Space), also the regex class `\s`. Inline for ASCII: the
+// pre-tokenizers ask for every character.
+inline bool is_whitespace(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
+  return is_whitespace_above_ascii(c);
+}
 // unicode_categories `is_other`: Cc, Cf, Co (old tables; unassigned code points are not "other").
 bool is_other(char32_t c);
 // BertPreTokenizer/Punctuation: ASCII punctuation or unicode_categories `is_punctuation`.
-bool is_bert_punctuation(char32_t c);
+inline bool is_bert_punctuation(char32_t c) {
+  if (c < 0x80) {
+    return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
+           (c >= 0x7B && c <= 0x7E);
+  }
+  return is_bert_punctuation_above_ascii(c);
+}
 // Rust regex `\w` (Alphabetic, marks, decimal digits, connector punctuation, join controls).
 bool is_word_char(char32_t c);
 // unicode_categories `is_mark_nonspacing` (what BertNormalizer's strip_accents removes).

@@ -168,26 +168,39 @@ std::vector<EncodingData> TemplateProcessing::process_encodings(std::vector<Enco
                   [](const EncodingData& e) { return !e.overflowing.empty(); });
   std::vector<EncodingData> out;
   if (!has_overflowing) {
-    // Without overflowing parts, merging the pieces is plain concatenation: build it at once.
-    std::size_t total = 0;
-    for (const Piece& piece : pieces) {
-      if (piece.is_sequence) {
-        total += piece.sequence < encodings.size() ? encodings[piece.sequence].size() : 0;
-      } else if (add_special_tokens) {
-        total += special_tokens_.at(piece.special).ids.size();
-      }
-    }
+    // Without overflowing parts, merging the pieces is plain concatenation: build it in the
+    // first sequence's encoding (its capacity has room for the special tokens).
     EncodingData merged;
-    merged.reserve(total);
+    bool have_sequence = false;
+    std::size_t specials_before = 0;  // special tokens placed before the first sequence
     for (std::size_t k = 0; k < pieces.size(); ++k) {
       const Piece& piece = pieces[k];
       if (piece.is_sequence) {
-        if (piece.sequence < encodings.size()) merged.merge_with(take_sequence(k), false);
-      } else if (add_special_tokens) {
-        const SpecialToken& token = special_tokens_.at(piece.special);
-        for (std::size_t i = 0; i < token.ids.size(); ++i) {
-          merged.push(token.ids[i], token.tokens[i], {0, 0}, std::nullopt, piece.type_id, 1);
+        if (piece.sequence >= encodings.size()) continue;
+        if (have_sequence) {
+          merged.merge_with(take_sequence(k), false);
+          continue;
         }
+        EncodingData first = take_sequence(k);
+        for (std::size_t j = 0; j < k; ++j) {
+          const Piece& before = pieces[j];
+          if (before.is_sequence || !add_special_tokens) continue;
+          const SpecialToken& token = special_tokens_.at(before.special);
+          first.insert_special(specials_before, token.ids, token.tokens, before.type_id);
+          specials_before += token.ids.size();
+        }
+        merged = std::move(first);
+        have_sequence = true;
+      } else if (add_special_tokens && have_sequence) {
+        const SpecialToken& token = special_tokens_.at(piece.special);
+        merged.insert_special(merged.size(), token.ids, token.tokens, piece.type_id);
+      }
+    }
+    if (!have_sequence && add_special_tokens) {  // a template without sequences
+      for (const Piece& piece : pieces) {
+        if (piece.is_sequence) continue;
+        const SpecialToken& token = special_tokens_.at(piece.special);
+        merged.insert_special(merged.size(), token.ids, token.tokens, piece.type_id);
       }
     }
     out.push_back(std::move(merged));
@@ -200,9 +213,7 @@ std::vector<EncodingData> TemplateProcessing::process_encodings(std::vector<Enco
     } else if (add_special_tokens) {
       const SpecialToken& token = special_tokens_.at(piece.special);
       EncodingData e;
-      for (std::size_t i = 0; i < token.ids.size(); ++i) {
-        e.push(token.ids[i], token.tokens[i], {0, 0}, std::nullopt, piece.type_id, 1);
-      }
+      e.insert_special(0, token.ids, token.tokens, piece.type_id);
       out.push_back(std::move(e));
     }
   }
