@@ -172,17 +172,20 @@ void NormalizedString::map_bytes(const std::array<std::string_view, 256>& to_utf
   }
   // What transform() makes of those changes, written directly: the first byte takes the
   // alignment of the character's first byte, the inserted ones that of its last byte.
-  std::string text;
-  text.reserve(2 * size);
-  std::vector<Offsets> alignments;
-  alignments.reserve(2 * size);
+  std::size_t new_size = 0;
+  for (const char byte : normalized_) new_size += to_utf8[static_cast<unsigned char>(byte)].size();
+  std::string text(new_size, '\0');
+  std::vector<Offsets> alignments(new_size);
+  std::size_t out = 0;
   for (std::size_t pos = 0; pos < size;) {
     const std::size_t n = utf8_length(static_cast<unsigned char>(normalized_[pos]));
     for (std::size_t i = 0; i < n; ++i) {
       const std::string_view mapped = to_utf8[static_cast<unsigned char>(normalized_[pos + i])];
-      text.append(mapped);
       const Offsets align = alignments_[i == 0 ? pos : pos + n - 1];
-      for (std::size_t k = 0; k < mapped.size(); ++k) alignments.push_back(align);
+      for (const char byte : mapped) {
+        text[out] = byte;
+        alignments[out++] = align;
+      }
     }
     pos += n;
   }

@@ -112,6 +112,7 @@ EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uin
   if (pre_tokenized.splits().empty()) return encoding;
   // The model's tokens of all splits in one buffer; ends[i]: where those of split i end.
   std::vector<Token> model_tokens;
+  model_tokens.reserve(2 * pre_tokenized.splits().size() + 8);  // usually enough
   std::vector<std::size_t> ends;
   ends.reserve(pre_tokenized.splits().size());
   std::size_t count = 0;

@@ -138,11 +138,20 @@ std::optional<std::string_view> Precompiled::transform(std::string_view chunk) c
 
 void Precompiled::normalize(NormalizedString& text) const {
   const std::string& s = text.get();
+  // Built from the first replacement on (most texts have none): the characters before it are
+  // added unchanged then.
   std::vector<CharChange> changes;
-  changes.reserve(s.size());
   bool modified = false;
-  auto push_replacement = [&](std::string_view replacement, long old_count) {
-    modified = true;
+  auto keep = [&](char32_t c) {
+    if (modified) changes.push_back({c, 0});
+  };
+  // `at`: byte offset of the first replaced character.
+  auto push_replacement = [&](std::size_t at, std::string_view replacement, long old_count) {
+    if (!modified) {
+      changes.reserve(s.size() + 8);
+      for (std::size_t p = 0; p < at;) changes.push_back({decode_utf8(s, p), 0});
+      modified = true;
+    }
     long new_count = 0;
     for (std::size_t p = 0; p < replacement.size(); ++new_count) {
       p += utf8_length(static_cast<unsigned char>(replacement[p]));
@@ -163,16 +172,17 @@ void Precompiled::normalize(NormalizedString& text) const {
         (start + 1 == s.size() || static_cast<unsigned char>(s[start + 1]) < 0x80)) {
       // An ASCII character followed by another (or by nothing) is a grapheme of its own (only
       // CR LF joins); its rule is precomputed.
-      ++start;
       if (const auto& rule = ascii_rules_[byte]) {
-        push_replacement(std::string_view(normalized_).substr(rule->first, rule->second), 1);
+        push_replacement(start, std::string_view(normalized_).substr(rule->first, rule->second), 1);
       } else {
-        changes.push_back({byte, 0});
+        keep(byte);
       }
+      ++start;
       continue;
     }
     const std::size_t end = grapheme_end(s, start);
     const std::string_view grapheme(s.data() + start, end - start);
+    const std::size_t grapheme_start = start;
     start = end;
     if (grapheme.size() < 6) {
       if (auto replacement = transform(grapheme)) {
@@ -180,7 +190,7 @@ void Precompiled::normalize(NormalizedString& text) const {
         for (std::size_t p = 0; p < grapheme.size(); ++old_count) {
           p += utf8_length(static_cast<unsigned char>(grapheme[p]));
         }
-        push_replacement(*replacement, old_count);
+        push_replacement(grapheme_start, *replacement, old_count);
         continue;
       }
     }
@@ -188,9 +198,9 @@ void Precompiled::normalize(NormalizedString& text) const {
       const std::size_t char_start = p;
       const char32_t c = decode_utf8(grapheme, p);
       if (auto replacement = transform(grapheme.substr(char_start, p - char_start))) {
-        push_replacement(*replacement, 1);
+        push_replacement(grapheme_start + char_start, *replacement, 1);
       } else {
-        changes.push_back({c, 0});
+        keep(c);
       }
     }
   }
