@@ -15,6 +15,7 @@
 #include "text/byte_level_alphabet.h"
 #include "text/decoders/decoder.h"
 #include "text/models/model.h"
+#include "text/models/word_cache.h"
 #include "text/post_processors/post_processor.h"
 #include "text/pre_tokenizers/byte_level.h"
 #include "text/pre_tokenizers/pre_tokenizer.h"
@@ -385,6 +386,30 @@ TEST(Decoders, ByteLevelAndBpeDecoder) {
   const nlohmann::json bpe = {{"type", "BPEDecoder"}, {"suffix", "</w>"}};
   EXPECT_EQ(decode(bpe, {"hel", "lo</w>", "wor", "ld</w>"}), "hello world");
   EXPECT_EQ(decode({{"type", "BPEDecoder"}, {"suffix", "b"}}, {"a", "b", "ab"}), "a a");
+}
+
+TEST(WordCache, KeepsWordsPerOwnerAndSkipsWhatDoesNotFit) {
+  struct Entry {
+    int value;
+  };
+  using Cache = WordCache<Entry, 8, 2, 4>;
+  const std::uint64_t a = new_word_cache_owner();
+  const std::uint64_t b = new_word_cache_owner();
+  EXPECT_NE(a, b);
+  std::vector<Entry> out;
+  const std::uint64_t h = Cache::hash("word");
+  EXPECT_FALSE(Cache::lookup(a, "word", h, out));
+  Cache::insert(a, "word", h, {{1}, {2}});
+  ASSERT_TRUE(Cache::lookup(a, "word", h, out));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].value, 2);
+  EXPECT_FALSE(Cache::lookup(b, "word", h, out));  // another model's entry
+  const std::uint64_t long_hash = Cache::hash("a long word");
+  Cache::insert(a, "a long word", long_hash, {{1}});  // key longer than 8 bytes
+  EXPECT_FALSE(Cache::lookup(a, "a long word", long_hash, out));
+  const std::uint64_t many_hash = Cache::hash("many");
+  Cache::insert(a, "many", many_hash, {{1}, {2}, {3}});  // more than 2 entries
+  EXPECT_FALSE(Cache::lookup(a, "many", many_hash, out));
 }
 
 }  // namespace

@@ -250,7 +250,8 @@ TEST(PostProcessors, TemplateAndBertProcessingAgreeOnPairs) {
     EXPECT_EQ(e.type_ids, (std::vector<std::uint32_t>{0, 0, 0, 0, 1, 1}));
     EXPECT_EQ(e.special_tokens_mask, (std::vector<std::uint32_t>{1, 0, 0, 1, 0, 1}));
     EXPECT_EQ(e.offsets[4], (Offsets{0, 1}));  // offsets stay relative to each sequence
-    EXPECT_EQ(std::move(e).to_public().sequence_ids, (std::vector<std::int64_t>{-1, 0, 0, -1, 1, -1}));
+    EXPECT_EQ(std::move(e).to_public().sequence_ids,
+              (std::vector<std::int64_t>{-1, 0, 0, -1, 1, -1}));
     EncodingData plain = processor->process(sequence_of({5}), sequence_of({7}), false);
     EXPECT_EQ(plain.ids, (std::vector<std::uint32_t>{5, 7}));
     EXPECT_EQ(plain.type_ids, (std::vector<std::uint32_t>{0, 1}));
@@ -338,6 +339,39 @@ TEST(UnicodeTables, MatchTheReferenceOnKnownQuirks) {
   EXPECT_EQ(unicode::decompose(0x1E09, parts), 3u);   // ḉ = c + cedilla + acute
   EXPECT_EQ(unicode::combining_class(0x0301), 230);
   EXPECT_EQ(unicode::combining_class(0x1ABF), 0);  // mark newer than the reference's tables
+}
+
+TEST(UnicodeTables, EveryPropertyFromTheOneTable) {
+  // The per-code-point table packs many properties; each must read back on its own.
+  EXPECT_EQ(unicode::grapheme_break(0x1F1E6), unicode::GraphemeBreak::kRegionalIndicator);
+  EXPECT_EQ(unicode::grapheme_break(0x200D), unicode::GraphemeBreak::kZWJ);
+  EXPECT_EQ(unicode::grapheme_break(0x0301), unicode::GraphemeBreak::kExtend);
+  EXPECT_EQ(unicode::grapheme_break(0xAC00), unicode::GraphemeBreak::kLV);
+  EXPECT_EQ(unicode::grapheme_break(0xAC01), unicode::GraphemeBreak::kLVT);
+  EXPECT_EQ(unicode::grapheme_break('\r'), unicode::GraphemeBreak::kCR);
+  EXPECT_EQ(unicode::grapheme_break(0x4E00), unicode::GraphemeBreak::kOther);
+  EXPECT_TRUE(unicode::is_extended_pictographic(0x1F600));
+  EXPECT_FALSE(unicode::is_extended_pictographic(0x4E00));
+  EXPECT_TRUE(unicode::is_mark_nonspacing(0x0300));
+  EXPECT_FALSE(unicode::is_mark_nonspacing(0x0903));  // spacing mark
+  EXPECT_TRUE(unicode::is_combining_mark(0x0903));
+  EXPECT_TRUE(unicode::is_word_char(0x0663));  // Arabic-Indic digit three
+  EXPECT_FALSE(unicode::is_word_char(0x3001));
+  EXPECT_TRUE(unicode::is_bert_punctuation(0x3001));
+  EXPECT_EQ(unicode::combining_class(0x0323), 220);
+  char32_t out[4];
+  ASSERT_EQ(unicode::to_lowercase(0x0130, out), 2u);  // İ -> i + combining dot above
+  EXPECT_EQ(out[0], U'i');
+  EXPECT_EQ(out[1], 0x0307u);
+  ASSERT_EQ(unicode::to_lowercase(0x0416, out), 1u);  // Ж -> ж
+  EXPECT_EQ(out[0], 0x0436u);
+  ASSERT_EQ(unicode::decompose(0xE9, out), 2u);
+  EXPECT_EQ(out[1], 0x0301u);
+  // Past U+10FFFF: no property at all.
+  EXPECT_FALSE(unicode::is_other(0x110000));
+  EXPECT_FALSE(unicode::is_whitespace(0x110000));
+  EXPECT_EQ(unicode::grapheme_break(0x110000), unicode::GraphemeBreak::kOther);
+  EXPECT_EQ(unicode::combining_class(0x110000), 0);
 }
 
 }  // namespace

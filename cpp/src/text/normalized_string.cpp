@@ -225,39 +225,16 @@ void NormalizedString::prepend(std::string_view prefix) {
 }
 
 void NormalizedString::lowercase() {
-  char32_t lowered[3];
-  std::size_t pos = 0;
   if (edits_whole_text()) {
-    // In place while every character lowercases to one character of the same UTF-8 length.
-    while (pos < normalized_.size()) {
-      const auto byte = static_cast<unsigned char>(normalized_[pos]);
-      if (byte < 0x80) {
-        if (byte >= 'A' && byte <= 'Z') normalized_[pos] = static_cast<char>(byte + ('a' - 'A'));
-        ++pos;
-        continue;
-      }
-      const std::size_t start = pos;
-      const char32_t c = decode_utf8(normalized_, pos);
-      const std::size_t n = unicode::to_lowercase(c, lowered);
-      if (n == 1 && lowered[0] == c) continue;
-      if (n != 1 || utf8_length(lowered[0]) != pos - start) {
-        pos = start;
-        break;
-      }
-      overwrite_utf8(start, lowered[0]);
-    }
-    if (pos == normalized_.size()) return;
+    // Each lowercased character takes the alignment of the one it comes from, as below.
+    rebuild([](char32_t c, char32_t* out) { return unicode::to_lowercase(c, out); });
+    return;
   }
   std::vector<CharChange> dest;
   dest.reserve(normalized_.size());
-  for (std::size_t i = 0; i < normalized_.size();) {
-    const bool done = i < pos;  // already lowercased in place
-    const char32_t c = decode_utf8(normalized_, i);
-    if (done) {
-      dest.push_back({c, 0});
-      continue;
-    }
-    const std::size_t n = unicode::to_lowercase(c, lowered);
+  char32_t lowered[3];
+  for (std::size_t pos = 0; pos < normalized_.size();) {
+    const std::size_t n = unicode::to_lowercase(decode_utf8(normalized_, pos), lowered);
     for (std::size_t k = 0; k < n; ++k) dest.push_back({lowered[k], k > 0 ? 1 : 0});
   }
   transform(dest, 0);
@@ -386,17 +363,15 @@ NormalizedString NormalizedString::slice(std::size_t start, std::size_t end) con
   if (!original_range || end > normalized_.size()) {
     throw std::logic_error("NormalizedString: slice out of range");
   }
-  NormalizedString out;
   const auto [o_start, o_end] = *original_range;
-  if (o_start <= o_end && o_end <= original_.size()) {
-    out.original_.assign(original_, o_start, o_end - o_start);
-  }
-  out.normalized_.assign(normalized_, start, end - start);
-  out.alignments_.resize(end - start);
-  for (std::size_t i = start; i < end; ++i) {
-    out.alignments_[i - start] = {alignments_[i].first - o_start, alignments_[i].second - o_start};
-  }
-  out.shift_ = shift_ + o_start;
+  const bool has_original = o_start <= o_end && o_end <= original_.size();
+  NormalizedString out(
+      has_original ? std::string(original_, o_start, o_end - o_start) : std::string(),
+      std::string(normalized_, start, end - start),
+      std::vector<Offsets>(alignments_.begin() + static_cast<std::ptrdiff_t>(start),
+                           alignments_.begin() + static_cast<std::ptrdiff_t>(end)),
+      shift_ + o_start);
+  for (Offsets& a : out.alignments_) a = {a.first - o_start, a.second - o_start};
   return out;
 }
 

@@ -110,6 +110,13 @@ class NormalizedString {
                                               SplitBehavior behavior) &&;
 
  private:
+  NormalizedString(std::string original, std::string normalized, std::vector<Offsets> alignments,
+                   std::size_t shift)
+      : original_(std::move(original)),
+        normalized_(std::move(normalized)),
+        alignments_(std::move(alignments)),
+        shift_(shift) {}
+
   // Replaces the character at byte `pos` by `c`, which has the same UTF-8 length.
   void overwrite_utf8(std::size_t pos, char32_t c);
   bool is_ascii() const;
@@ -129,15 +136,13 @@ class NormalizedString {
 
 template <typename Keep>
 void NormalizedString::filter(Keep keep) {
-  std::size_t first_removed = 0;
   if (edits_whole_text()) {
-    // Usually nothing is removed: find out before building the transformation.
-    while (first_removed < normalized_.size()) {
-      std::size_t next = first_removed;
-      if (!keep(decode_utf8(normalized_, next))) break;
-      first_removed = next;
-    }
-    if (first_removed == normalized_.size()) return;
+    // Kept characters keep their alignments, as below.
+    rebuild([&keep](char32_t c, char32_t* out) -> std::size_t {
+      out[0] = c;
+      return keep(c) ? 1 : 0;
+    });
+    return;
   }
   std::vector<CharChange> dest;
   dest.reserve(normalized_.size());
@@ -147,8 +152,7 @@ void NormalizedString::filter(Keep keep) {
   char32_t last = 0;
   for (std::size_t pos = 0; pos < normalized_.size();) {
     const char32_t c = decode_utf8(normalized_, pos);
-    // Characters before first_removed were already found to be kept.
-    if (pos <= first_removed || keep(c)) {
+    if (keep(c)) {
       if (have_last) {
         dest.push_back({last, -removed});
       } else {
@@ -167,29 +171,18 @@ void NormalizedString::filter(Keep keep) {
 
 template <typename Map>
 void NormalizedString::map(Map map) {
-  std::size_t pos = 0;
   if (edits_whole_text()) {
-    // A character replaced by one of the same UTF-8 length keeps its alignment: rewrite it in
-    // place. Only a change of length needs the general transformation, from there on.
-    while (pos < normalized_.size()) {
-      const std::size_t start = pos;
-      const char32_t c = decode_utf8(normalized_, pos);
-      const char32_t mapped = map(c);
-      if (mapped == c) continue;
-      if (utf8_length(mapped) != pos - start) {
-        pos = start;
-        break;
-      }
-      overwrite_utf8(start, mapped);
-    }
-    if (pos == normalized_.size()) return;
+    // Each new character takes the alignment of the one it replaces, as below.
+    rebuild([&map](char32_t c, char32_t* out) -> std::size_t {
+      out[0] = map(c);
+      return 1;
+    });
+    return;
   }
   std::vector<CharChange> dest;
   dest.reserve(normalized_.size());
-  for (std::size_t i = 0; i < normalized_.size();) {
-    const bool done = i < pos;  // already mapped in place
-    const char32_t c = decode_utf8(normalized_, i);
-    dest.push_back({done ? c : map(c), 0});
+  for (std::size_t pos = 0; pos < normalized_.size();) {
+    dest.push_back({map(decode_utf8(normalized_, pos)), 0});
   }
   transform(dest, 0);
 }
