@@ -4,7 +4,8 @@ A deterministic corpus (text found on this machine: licenses, Debian changelogs,
 many scripts, Python sources; plus generated Unicode edge cases) goes through the C++ tool and
 through `tokenizers.Tokenizer` configured the same way; ids, type ids, tokens, offsets, masks,
 word/sequence ids and the decoded text must be identical for every line. Tokenizers: the real
-all-MiniLM-L6-v2 tokenizer.json and variants derived from it by editing the JSON.
+all-MiniLM-L6-v2 tokenizer.json and variants derived from it by editing the JSON. The harness is
+tests/tokenizer_parity_harness.py, shared with test_tokenizer_corpus_parity.py.
 
 The tool is found through MODELEXPORT_TOKENIZE_BIN (default: <repo>/build/modelexport-tokenize).
 """
@@ -13,21 +14,16 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from tokenizer_corpus import SEED, build_corpus
+from tokenizer_parity_harness import Run, check_parity, pairs_of, tokenizers, tool_path
 
-tokenizers = pytest.importorskip("tokenizers")
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 MINILM_TOKENIZER = (
     Path(sys.prefix)
     / "lib"
@@ -37,12 +33,6 @@ MINILM_TOKENIZER = (
     / "model"
     / "tokenizer.json"
 )
-
-
-def tool_path() -> Path:
-    return Path(
-        os.environ.get("MODELEXPORT_TOKENIZE_BIN", REPO_ROOT / "build" / "modelexport-tokenize")
-    )
 
 
 # --- corpus (tests/tokenizer_corpus.py) -------------------------------------------------------
@@ -57,8 +47,7 @@ def corpus() -> list[str]:
 
 @pytest.fixture(scope="module")
 def pairs(corpus: list[str]) -> list[tuple[str, str]]:
-    no_tab = [line.replace("\t", " ") for line in corpus]
-    return list(zip(no_tab[0::2], no_tab[1::2], strict=False))
+    return pairs_of(corpus)
 
 
 # --- tokenizer variants ---------------------------------------------------------------------------
@@ -138,188 +127,51 @@ def variant(name: str) -> dict:
 # --- running both sides -------------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    variant: str
-    pairs: bool = False
-    flags: list[str] = field(default_factory=list)
-    batch_size: int = 1
-    limit: int | None = None
-
-    @property
-    def name(self) -> str:
-        mode = "pairs" if self.pairs else "single"
-        return "-".join([self.variant, mode, *[f.lstrip("-") for f in self.flags]])
+def run_of(
+    variant: str, pairs: bool = False, flags: tuple[str, ...] = (), **options
+) -> tuple[str, Run]:
+    """(variant, a run over it named after the variant, the mode and the flags)."""
+    mode = "pairs" if pairs else "single"
+    name = "-".join([variant, mode, *[f.lstrip("-") for f in flags]])
+    return variant, Run(name, flags, pairs=pairs, **options)
 
 
 RUNS = [
-    Run("minilm", flags=["--no-padding"]),  # tokenizer.json's own truncation (128)
-    Run("minilm", limit=4000),  # ... and its padding (Fixed 128)
-    Run("minilm", pairs=True),
-    Run("minilm", flags=["--no-truncation", "--no-padding", "--no-special-tokens"], limit=4000),
-    Run("minilm", flags=["--no-padding", "--keep-special-tokens"], limit=3000),
-    Run("minilm", True, ["--max-length", "32", "--truncation", "longest_first", "--no-padding"]),
-    Run("minilm", True, ["--max-length", "32", "--truncation", "only_first", "--no-padding"]),
-    Run("minilm", True, ["--max-length", "32", "--truncation", "only_second", "--no-padding"]),
-    Run("minilm", False, ["--max-length", "32", "--truncation", "only_second"], limit=500),
-    Run("minilm", True, ["--max-length", "64", "--pad-to", "longest"], batch_size=16),
-    Run("minilm", True, ["--max-length", "32", "--pad-to", "40"], limit=3000),
-    Run("cased_strip", flags=["--no-padding"]),
-    Run("cased", flags=["--no-padding"], limit=4000),
-    Run("no_chinese", flags=["--no-padding"], limit=4000),
-    Run("no_clean", flags=["--no-padding"], limit=4000),
-    Run("bert_processing", True, ["--max-length", "32", "--no-padding"]),
-    Run("bert_processing", True, ["--no-padding", "--no-truncation", "--no-special-tokens"]),
-    Run("left", pairs=True, batch_size=8),
-    Run("added", flags=["--no-padding", "--keep-special-tokens"], limit=6000),
-    Run("extras", flags=["--no-padding"], limit=4000),
-    Run("whitespace", flags=["--no-padding"], limit=4000),
-    Run("no_pipeline", pairs=True, flags=["--max-length", "32", "--no-padding"], limit=2000),
+    run_of("minilm", flags=("--no-padding",)),  # tokenizer.json's own truncation (128)
+    run_of("minilm", limit=4000),  # ... and its padding (Fixed 128)
+    run_of("minilm", pairs=True),
+    run_of("minilm", flags=("--no-truncation", "--no-padding", "--no-special-tokens"), limit=4000),
+    run_of("minilm", flags=("--no-padding", "--keep-special-tokens"), limit=3000),
+    run_of("minilm", True, ("--max-length", "32", "--truncation", "longest_first", "--no-padding")),
+    run_of("minilm", True, ("--max-length", "32", "--truncation", "only_first", "--no-padding")),
+    run_of("minilm", True, ("--max-length", "32", "--truncation", "only_second", "--no-padding")),
+    run_of("minilm", False, ("--max-length", "32", "--truncation", "only_second"), limit=500),
+    run_of("minilm", True, ("--max-length", "64", "--pad-to", "longest"), batch_size=16),
+    run_of("minilm", True, ("--max-length", "32", "--pad-to", "40"), limit=3000),
+    run_of("cased_strip", flags=("--no-padding",)),
+    run_of("cased", flags=("--no-padding",), limit=4000),
+    run_of("no_chinese", flags=("--no-padding",), limit=4000),
+    run_of("no_clean", flags=("--no-padding",), limit=4000),
+    run_of("bert_processing", True, ("--max-length", "32", "--no-padding")),
+    run_of("bert_processing", True, ("--no-padding", "--no-truncation", "--no-special-tokens")),
+    run_of("left", pairs=True, batch_size=8),
+    run_of("added", flags=("--no-padding", "--keep-special-tokens"), limit=6000),
+    run_of("extras", flags=("--no-padding",), limit=4000),
+    run_of("whitespace", flags=("--no-padding",), limit=4000),
+    run_of("no_pipeline", pairs=True, flags=("--max-length", "32", "--no-padding"), limit=2000),
 ]
 
 
-def configure_reference(tok, run: Run) -> None:
-    """Applies the tool's command-line options to the reference tokenizer."""
-    flags = list(run.flags)
-    if "--no-truncation" in flags:
-        tok.no_truncation()
-    if "--max-length" in flags:
-        params = dict(tok.truncation or {})
-        max_length = int(flags[flags.index("--max-length") + 1])
-        strategy = params.get("strategy", "longest_first")
-        if "--truncation" in flags:
-            strategy = flags[flags.index("--truncation") + 1]
-        tok.enable_truncation(
-            max_length,
-            stride=params.get("stride", 0),
-            strategy=strategy,
-            direction=params.get("direction", "right"),
-        )
-    if "--no-padding" in flags:
-        tok.no_padding()
-    if "--pad-to" in flags:
-        params = dict(tok.padding or {})
-        value = flags[flags.index("--pad-to") + 1]
-        params["length"] = None if value == "longest" else int(value)
-        tok.enable_padding(**params)
-
-
-def reference_outputs(tok, inputs: list, run: Run, step: int | None = None) -> Iterator[dict]:
-    add_special = "--no-special-tokens" not in run.flags
-    skip_special = "--keep-special-tokens" not in run.flags
-    if step is None:
-        # Batches only matter when padding to the longest; bigger ones are just faster.
-        padding = tok.padding
-        batch_longest = padding is not None and padding.get("length") is None
-        step = run.batch_size if batch_longest else max(run.batch_size, 512)
-    for start in range(0, len(inputs), step):
-        batch = inputs[start : start + step]
-        try:
-            encodings = tok.encode_batch(batch, add_special_tokens=add_special)
-        except Exception:  # the reference raises plain Exception for truncation errors
-            if step != run.batch_size:  # not a batch of the tool: redo with the tool's batches
-                yield from reference_outputs(tok, batch, run, run.batch_size)
-                continue
-            for item in batch:
-                try:
-                    args = item if run.pairs else (item,)
-                    tok.encode(*args, add_special_tokens=add_special)
-                    yield {"error": "another line of the batch failed"}
-                except Exception as line_error:
-                    yield {"error": str(line_error)}
-            continue
-        for e in encodings:
-            yield {
-                "ids": e.ids,
-                "type_ids": e.type_ids,
-                "tokens": e.tokens,
-                "offsets": [list(o) for o in e.offsets],
-                "special_tokens_mask": e.special_tokens_mask,
-                "attention_mask": e.attention_mask,
-                "word_ids": e.word_ids,
-                "sequence_ids": e.sequence_ids,
-                "decoded": tok.decode(e.ids, skip_special_tokens=skip_special),
-            }
-
-
-def start_native(tokenizer_json: Path, payload: bytes, run: Run) -> subprocess.Popen:
-    """Starts the tool on `payload` (files as stdin/stdout, so it runs while we compute)."""
-    binary = tool_path()
-    if not binary.exists():
-        pytest.fail(f"{binary} not built (set MODELEXPORT_TOKENIZE_BIN or build the project)")
-    cmd = [str(binary), str(tokenizer_json), *run.flags, "--batch-size", str(run.batch_size)]
-    if run.pairs:
-        cmd.append("--pairs")
-    stdin = tokenizer_json.with_suffix(".in")
-    stdin.write_bytes(payload)
-    with stdin.open("rb") as fin, stdin.with_suffix(".out").open("wb") as fout:
-        return subprocess.Popen(cmd, stdin=fin, stdout=fout, stderr=subprocess.PIPE)
-
-
-def finish_native(process: subprocess.Popen, tokenizer_json: Path) -> list[dict]:
-    _, stderr = process.communicate()
-    assert process.returncode in (0, 1), stderr.decode(errors="replace")
-    if process.returncode == 1:
-        assert stderr.decode().startswith("error: "), stderr
-    output = tokenizer_json.with_suffix(".out").read_bytes().decode("utf-8")
-    return [json.loads(line) for line in output.splitlines()]
-
-
-def native_outputs(tokenizer_json: Path, payload: bytes, run: Run) -> list[dict]:
-    return finish_native(start_native(tokenizer_json, payload, run), tokenizer_json)
-
-
-def first_difference(run: str, inputs: list, expected: Iterator[dict], actual: list[dict]) -> str:
-    count = 0
-    for i, want in enumerate(expected):
-        count += 1
-        if i >= len(actual):
-            return f"{run}: the tool printed only {len(actual)} lines"
-        got = actual[i]
-        if got == want:
-            continue
-        for key in sorted(set(want) | set(got)):
-            if got.get(key) != want.get(key):
-                w, g = want.get(key), got.get(key)
-                at = ""
-                if isinstance(w, list) and isinstance(g, list):
-                    pos = next(
-                        (j for j, (a, b) in enumerate(zip(w, g, strict=False)) if a != b),
-                        min(len(w), len(g)),
-                    )
-                    at = f" (first at index {pos}; lengths {len(w)} vs {len(g)})"
-                    w, g = w[max(0, pos - 3) : pos + 4], g[max(0, pos - 3) : pos + 4]
-                return (
-                    f"{run}: line {i} differs in {key!r}{at}\n  input: {inputs[i]!r}\n"
-                    f"  tokenizers: {w!r}\n  native:     {g!r}"
-                )
-    if len(actual) != count:
-        return f"{run}: the tool printed {len(actual)} lines for {count} inputs"
-    return ""
-
-
-def check_parity(tmp_path: Path, data: dict, inputs: list, run: Run) -> int:
-    path = tmp_path / f"{run.variant}.json"
+def write_json(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "tokenizer.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    tok = tokenizers.Tokenizer.from_file(str(path))
-    configure_reference(tok, run)
-    lines = ["\t".join(item) for item in inputs] if run.pairs else inputs
-    payload = "".join(line + "\n" for line in lines).encode("utf-8")
-    process = start_native(path, payload, run)
-    expected = list(reference_outputs(tok, inputs, run))
-    actual = finish_native(process, path)
-    message = first_difference(run.name, inputs, iter(expected), actual)
-    if message:
-        pytest.fail(message, pytrace=False)
-    return len(inputs)
+    return path
 
 
-@pytest.mark.parametrize("run", RUNS, ids=lambda r: r.name)
-def test_parity(run: Run, corpus, pairs, tmp_path):
-    inputs = pairs if run.pairs else corpus
-    if run.limit is not None:
-        inputs = inputs[: run.limit]
-    assert check_parity(tmp_path, variant(run.variant), inputs, run) == len(inputs)
+@pytest.mark.parametrize(("name", "run"), RUNS, ids=[run.name for _, run in RUNS])
+def test_parity(name: str, run: Run, corpus, pairs, tmp_path):
+    tokenizer_json = write_json(tmp_path, variant(name))
+    check_parity(tokenizer_json, run.select(corpus, pairs), run, tmp_path, run.name)
 
 
 @functools.cache
@@ -379,8 +231,8 @@ def test_parity_code_point_sweep(name, tmp_path):
                 if token not in vocab:
                     vocab[token] = next_id
                     next_id += 1
-    run = Run(name, flags=["--no-padding", "--no-truncation"], batch_size=64)
-    assert check_parity(tmp_path, data, lines, run) == len(lines)
+    _, run = run_of(name, flags=("--no-padding", "--no-truncation"), batch_size=64)
+    check_parity(write_json(tmp_path, data), lines, run, tmp_path, f"{name}-code-points")
 
 
 def test_invalid_utf8_is_replaced_like_python(tmp_path):
@@ -396,15 +248,10 @@ def test_invalid_utf8_is_replaced_like_python(tmp_path):
         b"\xf0\x9f\x98 emoji cut",
         b"\x80\x80\x80",
     ]
-    path = tmp_path / "tok.json"
-    path.write_text(json.dumps(minilm_json()), encoding="utf-8")
-    run = Run("minilm", flags=["--no-padding"])
-    actual = native_outputs(path, b"".join(s + b"\n" for s in samples), run)
-    tok = tokenizers.Tokenizer.from_file(str(path))
-    configure_reference(tok, run)
+    _, run = run_of("minilm", flags=("--no-padding",))
     texts = [s.decode("utf-8", errors="replace") for s in samples]
-    message = first_difference("invalid-utf8", texts, reference_outputs(tok, texts, run), actual)
-    assert not message, message
+    payload = b"".join(s + b"\n" for s in samples)
+    check_parity(write_json(tmp_path, minilm_json()), texts, run, tmp_path, "invalid-utf8", payload)
 
 
 def test_tool_usage_and_errors(tmp_path):
