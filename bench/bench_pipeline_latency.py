@@ -9,7 +9,7 @@ exported twice: fixed shapes [1, 128] (every call runs 128 tokens, as the graph 
 dynamic (only the tokens of the text, like PyTorch). Prints median milliseconds and the ratios
 pytorch/native and pytorch/python.
 
-    .venv/bin/python bench/bench_pipeline_latency.py [--calls 300]
+    .venv/bin/python bench/bench_pipeline_latency.py [--calls 300] [--models minilm ...]
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ TEXTS = [
 ]
 
 
+MODELS = {"minilm": "feature-extraction", "bert-text-classification": "text-classification"}
+
+
 def median_ms(function: object, calls: int) -> float:
     for text in TEXTS:  # warm-up
         function(text)  # type: ignore[operator]
@@ -50,7 +53,10 @@ def median_ms(function: object, calls: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
     args = parser.parse_args()
+    if args.calls < 1:
+        parser.error("--calls must be at least 1")
 
     import torch
     from transformers import pipeline as hf_pipeline
@@ -63,12 +69,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         texts_file = Path(scratch) / "texts.txt"
         texts_file.write_text("\n".join(TEXTS) + "\n")
-        for name, task, dynamic in (
-            ("minilm", "feature-extraction", False),
-            ("minilm", "feature-extraction", True),
-            ("bert-text-classification", "text-classification", False),
-            ("bert-text-classification", "text-classification", True),
-        ):
+        for name, dynamic in ((n, d) for n in args.models for d in (False, True)):
+            task = MODELS[name]
             package = Path(scratch) / f"{name}-{dynamic}"
             export_with_config(fixture_path(name), package, validate=False, dynamic=dynamic)
             native = json.loads(

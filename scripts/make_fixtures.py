@@ -54,6 +54,7 @@ if str(REPO_ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "tests"))
 
 import fixture_catalog as catalog  # noqa: E402
+import fixture_hashes  # noqa: E402
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -708,6 +709,15 @@ def default_out() -> Path:
     return catalog.fixtures_dir()
 
 
+def hashes(out: Path) -> dict[str, str]:
+    """Content hashes of the built model fixtures (keys prefixed "model:")."""
+    return {
+        f"model:{name}": fixture_hashes.folder_hash(out / name)
+        for name, _, _ in catalog.ALL_FIXTURES
+        if (out / name / catalog.STAMP_FILE).is_file()
+    }
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument(
@@ -766,6 +776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     elapsed = time.perf_counter() - started
     print(f"done: {built} built, {skipped} skipped in {elapsed:.1f}s -> {out}", flush=True)
+    fixture_hashes.write_report(out, hashes(out))
     return 0
 
 

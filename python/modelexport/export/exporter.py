@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ class ExportReport:
 
 
 def export_with_config(
-    model_name_or_path: str,
+    model_name_or_path: str | os.PathLike[str],
     output_dir: str | Path,
     *,
     task: str | None = None,

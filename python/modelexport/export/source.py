@@ -6,6 +6,7 @@ cache; the snapshot's folder name is the commit sha recorded as the revision."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,13 @@ class ModelSource:
         return config
 
 
-def resolve_model(model: str, revision: str | None = None) -> ModelSource:
+def resolve_model(model: str | os.PathLike[str], revision: str | None = None) -> ModelSource:
+    """A local folder (a path-like is always local) or a Hub id found in the local cache."""
+    if not isinstance(model, str):
+        local = Path(model).expanduser()
+        if not local.is_dir():
+            raise ModelExportError(f"model not found: {model} (no such folder)")
+        return ModelSource(path=local.resolve(), kind="local")
     local = Path(model).expanduser()
     if local.exists():
         if not local.is_dir():
