@@ -6,6 +6,8 @@
 #                          their vocabularies cut down)
 #   tokenizer_encode_fuzz  bytes -> encode/decode with the fixture tokenizers, truncation,
 #                          stride and padding (seeds: corpus lines)
+#   package_open_fuzz      bytes -> a package's model.onnx -> Package::open, its accessors and
+#                          the inspect description (seeds: its regression inputs, small packages)
 # Before fuzzing, each target replays cpp/fuzz/regressions/<target>/ (inputs of past findings,
 # named after the bug; they also seed the fuzzing). Fails on any crash, sanitizer report,
 # uncaught exception or timeout; the reproducer is left in build-fuzz/findings/ (re-run:
@@ -19,7 +21,8 @@ fixtures="${MODELEXPORT_TOKENIZER_FIXTURES:-$PWD/.cache/tokenizers}"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DMODELEXPORT_FUZZ=ON -DMODELEXPORT_BUILD_TESTS=OFF \
   -DPython3_EXECUTABLE="$PWD/.venv/bin/python" >/dev/null
-cmake --build "$build" --target modelexport_tokenizer_json_fuzz modelexport_tokenizer_encode_fuzz
+cmake --build "$build" --target modelexport_tokenizer_json_fuzz modelexport_tokenizer_encode_fuzz \
+  modelexport_package_open_fuzz
 
 .venv/bin/python scripts/make_tokenizer_fixtures.py --out "$fixtures" --fuzz-seeds "$build/seeds"
 MODELEXPORT_FUZZ_TOKENIZERS="$(printf '%s:' "$fixtures"/*/tokenizer.json)"
@@ -56,4 +59,5 @@ fuzz() {  # fuzz TARGET SEED_DIR
 }
 fuzz tokenizer_json_fuzz "$build/seeds/json"
 fuzz tokenizer_encode_fuzz "$build/seeds/text"
+fuzz package_open_fuzz "cpp/fuzz/regressions/package_open_fuzz"
 exit "$failed"

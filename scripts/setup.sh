@@ -11,7 +11,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- Debian packages ----------------------------------------------------------------------------
 DEBS=(cmake ninja-build g++ libprotobuf-dev protobuf-compiler nlohmann-json3-dev libgtest-dev
-      zlib1g-dev clang-format python3-venv libonig-dev clang)
+      zlib1g-dev clang-format python3-venv libonig-dev clang libcli11-dev)
 missing=()
 for deb in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")

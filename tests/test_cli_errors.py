@@ -193,8 +193,17 @@ def test_failed_validation_leaves_nothing(cli, tiny_bert, tmp_path):
     assert_nothing_written(out)
 
 
+def staging_started(tmp_path: Path) -> bool:
+    return bool(list(tmp_path.glob(".out.partial-*")))
+
+
+def staging_holds_files(tmp_path: Path) -> bool:
+    return any(any(p.iterdir()) for p in tmp_path.glob(".out.partial-*"))
+
+
+@pytest.mark.parametrize("moment", [staging_started, staging_holds_files])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_export_leaves_nothing(tmp_path, signum):
+def test_interrupted_export_leaves_nothing(tmp_path, signum, moment):
     out = tmp_path / "out"
     process = subprocess.Popen(
         [str(MODELEXPORT), "export", str(fixture_path("minilm")), str(out)],
@@ -203,13 +212,14 @@ def test_interrupted_export_leaves_nothing(tmp_path, signum):
         text=True,
     )
     deadline = time.monotonic() + 120
-    # Interrupt once the export has started writing its temporary folder.
-    while not list(tmp_path.glob(".out.partial-*")) and time.monotonic() < deadline:
+    # Interrupt once the export has reached `moment` in its temporary folder.
+    while not moment(tmp_path) and time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
-        time.sleep(0.05)
+        time.sleep(0.02)
     os.kill(process.pid, signum)
     _, stderr = process.communicate(timeout=120)
-    assert process.returncode != 0
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr
     assert "Traceback" not in stderr
     assert_nothing_written(out)
 

@@ -100,9 +100,11 @@ def test_native_inspect_errors_and_usage(tmp_path):
     binary = str(REPO_ROOT / "build" / "modelexport-inspect")
     missing = subprocess.run([binary, str(tmp_path / "nope")], capture_output=True, text=True)
     assert missing.returncode == 1
-    assert missing.stderr.startswith("error: ") and "nope" in missing.stderr
+    assert missing.stderr.startswith("modelexport-inspect: error: ") and "nope" in missing.stderr
     usage = subprocess.run([binary], capture_output=True, text=True)
-    assert usage.returncode == 2 and "usage:" in usage.stderr
+    assert usage.returncode == 2 and "PATH is required" in usage.stderr
+    bad = subprocess.run([binary, str(tmp_path), "--jsn"], capture_output=True, text=True)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_validate_command_reruns_against_source(minilm_packages, cli):

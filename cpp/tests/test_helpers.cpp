@@ -40,6 +40,39 @@ std::string identity_model_bytes() {
   return model.SerializeAsString();
 }
 
+std::string int64_input_model_bytes(const std::vector<std::int64_t>& dims) {
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.set_producer_name("modelexport-tests");
+  model.add_opset_import()->set_version(17);
+  auto* graph = model.mutable_graph();
+  graph->set_name("cast");
+  auto* node = graph->add_node();
+  node->set_op_type("Cast");
+  node->add_input("input_ids");
+  node->add_output("y");
+  auto* to = node->add_attribute();
+  to->set_name("to");
+  to->set_type(onnx::AttributeProto::INT);
+  to->set_i(onnx::TensorProto::FLOAT);
+  for (const char* name : {"input_ids", "y"}) {
+    const bool input = std::string(name) == "input_ids";
+    auto* value = input ? graph->add_input() : graph->add_output();
+    value->set_name(name);
+    auto* tensor = value->mutable_type()->mutable_tensor_type();
+    tensor->set_elem_type(input ? onnx::TensorProto::INT64 : onnx::TensorProto::FLOAT);
+    for (std::size_t axis = 0; axis < dims.size(); ++axis) {
+      auto* dim = tensor->mutable_shape()->add_dim();
+      if (dims[axis] < 0) {
+        dim->set_dim_param("d" + std::to_string(axis));
+      } else {
+        dim->set_dim_value(dims[axis]);
+      }
+    }
+  }
+  return model.SerializeAsString();
+}
+
 ScratchDir::ScratchDir() {
   std::string pattern =
       (std::filesystem::temp_directory_path() / "modelexport-test-XXXXXX").string();

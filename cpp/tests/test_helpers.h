@@ -2,14 +2,20 @@
 // scratch directories that clean up after themselves.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace modelexport::testing {
 
 // Serialized ONNX model: y = Identity(x) with x float32 [1, "sequence"] plus one initializer
 // (which must not be listed as an input).
 std::string identity_model_bytes();
+
+// Serialized ONNX model: y = Cast<float>(input_ids) with input_ids int64 of `dims` (-1: a
+// symbolic dimension).
+std::string int64_input_model_bytes(const std::vector<std::int64_t>& dims);
 
 class ScratchDir {
  public:

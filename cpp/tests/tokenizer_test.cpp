@@ -277,6 +277,17 @@ TEST(Tokenizer, LoadingErrorsNameTheJsonPath) {
   EXPECT_EQ(load_error(json),
             "tokenizer.json: added_tokens[1].content: expected a string, got an integer");
 
+  // Package-controlled sizes that would drive allocations (modelexport/limits.h).
+  json = tiny_bert_json();
+  json["padding"] = {{"strategy", "BatchLongest"}, {"pad_to_multiple_of", 1000000000}};
+  EXPECT_EQ(load_error(json),
+            "tokenizer.json: padding.pad_to_multiple_of: 1000000000 is over the limit of 65536");
+  json = tiny_bert_json();
+  json["padding"] = {{"strategy", {{"Fixed", 2000000000}}}};
+  EXPECT_EQ(load_error(json),
+            "tokenizer.json: padding.strategy.Fixed: padding length 2000000000 is over the limit "
+            "of 1048576");
+
   json = tiny_bert_json();
   json["version"] = "2.0";
   EXPECT_EQ(load_error(json), "tokenizer.json: version: unknown tokenizer version '2.0'");

@@ -1,18 +1,14 @@
 // modelexport-inspect: prints what a package holds (task, inputs/outputs, source, metadata),
 // with no Python. Exit codes: 0 ok, 1 error, 2 bad usage.
-#include <cstring>
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/usage_error.h"
 #include "modelexport/package_info.h"
 
 namespace {
-
-constexpr const char* kUsage =
-    "usage: modelexport-inspect PATH [--json]\n"
-    "  PATH    a package directory or its model.onnx\n"
-    "  --json  print the description as JSON\n";
 
 std::string shape_text(const nlohmann::ordered_json& shape) {
   if (shape.is_null()) return "unknown";
@@ -52,35 +48,29 @@ void print_text(const nlohmann::ordered_json& info) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string program = "modelexport-inspect";
+  CLI::App app(
+      "Prints what a package holds (task, inputs/outputs, source, metadata). Exit codes: "
+      "0 ok, 1 error, 2 bad usage.",
+      program);
   std::string path;
   bool as_json = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--json") == 0) {
-      as_json = true;
-    } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::cout << kUsage;
-      return 0;
-    } else if (argv[i][0] == '-' || !path.empty()) {
-      std::cerr << "modelexport-inspect: unexpected argument " << argv[i] << "\n" << kUsage;
-      return 2;
-    } else {
-      path = argv[i];
-    }
-  }
-  if (path.empty()) {
-    std::cerr << kUsage;
-    return 2;
-  }
+  app.add_option("PATH", path, "a package directory or its model.onnx")->required();
+  app.add_flag("--json", as_json, "print the description as JSON");
   try {
-    std::string description = modelexport::describe_package_json(path);
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return modelexport::cli::report_usage_error(program, e.what(), std::cerr);
+  }
+  return modelexport::cli::run_guarded(program, std::cerr, [&] {
+    const std::string description = modelexport::describe_package_json(path);
     if (as_json) {
       std::cout << description << "\n";
     } else {
       print_text(nlohmann::ordered_json::parse(description));
     }
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  });
 }

@@ -2,7 +2,9 @@
 ORTModelFor* class, runs it on the given inputs and saves its outputs.
 
 Usage: python _optimum_worker.py JOBS.json
-JOBS.json lists jobs {"package": DIR, "task": TASK, "inputs": NPZ, "outputs": NPZ, "texts": [...]}.
+JOBS.json lists jobs {"package": DIR, "model_class": ORTModelFor*, "outputs_names": [...],
+"inputs": NPZ, "outputs": NPZ, "texts": [...]}; the class and output names come from the task
+registry of the C++ core (through optimum_compat), never spelled here.
 Prints one JSON line per job: {"package", "model_class", "token_ids" or "tokenizer_error"}, or
 {"package", "error"} when the model does not load. One process serves many packages because
 importing Optimum takes seconds. Imports nothing from modelexport (it is not installed in that
@@ -16,21 +18,12 @@ from typing import Any
 
 import numpy as np
 
-_MODEL_CLASSES = {
-    "feature-extraction": "ORTModelForFeatureExtraction",
-    "text-classification": "ORTModelForSequenceClassification",
-    "token-classification": "ORTModelForTokenClassification",
-    "question-answering": "ORTModelForQuestionAnswering",
-    "fill-mask": "ORTModelForMaskedLM",
-}
-_OUTPUT_NAMES = ("last_hidden_state", "logits", "start_logits", "end_logits")
 
-
-def run_job(job: dict[str, str]) -> dict[str, Any]:
+def run_job(job: dict[str, Any]) -> dict[str, Any]:
     import optimum.onnxruntime
     from transformers import AutoTokenizer
 
-    model_class = getattr(optimum.onnxruntime, _MODEL_CLASSES[job["task"]])
+    model_class = getattr(optimum.onnxruntime, job["model_class"])
     result: dict[str, Any] = {"package": job["package"], "model_class": model_class.__name__}
     model = model_class.from_pretrained(job["package"])
     try:
@@ -42,7 +35,9 @@ def run_job(job: dict[str, str]) -> dict[str, Any]:
         inputs = {name: data[name] for name in data.files}
     outputs = model(**inputs, return_dict=True)
     arrays = {
-        name: np.asarray(outputs[name]) for name in _OUTPUT_NAMES if outputs.get(name) is not None
+        name: np.asarray(outputs[name])
+        for name in job["output_names"]
+        if outputs.get(name) is not None
     }
     np.savez(job["outputs"], **arrays)
     return result

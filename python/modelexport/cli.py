@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import sys
 import time
@@ -15,8 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from modelexport import _native
 from modelexport.errors import ModelExportError
 from modelexport.export.progress import TimingReporter
+from modelexport.interrupt import INTERRUPTED
 
 app = typer.Typer(
     help="Export Hugging Face models to self-describing, Optimum-compatible ONNX packages.",
@@ -130,6 +133,9 @@ def export(
         console.print("[red]interrupted[/red]: no output written")
         raise typer.Exit(130) from None
     except Exception as error:  # a library failure we did not anticipate: still one line
+        if INTERRUPTED.is_set():  # an interrupt that library code wrapped into another exception
+            console.print("[red]interrupted[/red]: no output written")
+            raise typer.Exit(130) from None
         message = " ".join(str(error).split())
         _fail(f"export failed ({type(error).__name__}): {message[:500]} — no output written")
 
@@ -304,108 +310,19 @@ def extract(
     stdout.print(f"[green]✓[/green] module {module!r} → {output}")
 
 
-@app.command()
-def run(
-    package: Annotated[str, typer.Argument(help="Package folder or model.onnx.")],
-    texts: Annotated[list[str] | None, typer.Argument(help="Input texts.")] = None,
-    input_file: Annotated[
-        Path | None,
-        typer.Option(
-            help='JSON lines: a string, {"text": ..., "text_pair": ...} or, for '
-            'question-answering, {"question": ..., "context": ...}.'
-        ),
-    ] = None,
-    task: Annotated[str | None, typer.Option(help="Override the package's task.")] = None,
-    top_k: Annotated[
-        str | None,
-        typer.Option(
-            help="text-classification: labels per input, or 'all' (default 1); "
-            "fill-mask: candidates per mask (default 5)."
-        ),
-    ] = None,
-    function: Annotated[
-        str | None, typer.Option(help="text-classification: softmax, sigmoid or none.")
-    ] = None,
-    sentence_embedding: Annotated[
-        bool, typer.Option("--sentence-embedding", help="feature-extraction: pooled embeddings.")
-    ] = False,
-    aggregation_strategy: Annotated[
-        str,
-        typer.Option(help="token-classification: none, simple, first, average or max."),
-    ] = "none",
-    ignore_labels: Annotated[
-        str | None, typer.Option(help="token-classification: labels to leave out (default O).")
-    ] = None,
-    question: Annotated[
-        str | None, typer.Option(help="question-answering: the question for each TEXT.")
-    ] = None,
-    doc_stride: Annotated[
-        int | None, typer.Option(help="question-answering: overlap of context windows.")
-    ] = None,
-    max_answer_len: Annotated[
-        int, typer.Option(help="question-answering: longest answer in tokens.")
-    ] = 15,
-    max_seq_len: Annotated[
-        int | None, typer.Option(help="question-answering: window length (default: the graph's).")
-    ] = None,
-    handle_impossible_answer: Annotated[
-        bool,
-        typer.Option("--handle-impossible-answer", help="question-answering: allow no answer."),
-    ] = False,
-    threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads (0: default).")] = 0,
-) -> None:
-    """Run a package's pipeline natively; one JSON result per input (like modelexport-run)."""
-    from modelexport.inference import pipeline
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def run(ctx: typer.Context) -> None:
+    """Run a package's pipeline natively; one JSON result per input (`run --help` for options).
 
-    inputs: list[Any] = list(texts or [])
-    try:
-        if input_file is not None:
-            for number, line in enumerate(input_file.read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    try:
-                        inputs.append(json.loads(line))
-                    except json.JSONDecodeError as error:
-                        _fail(f"{input_file}:{number}: malformed JSON ({error.msg})")
-        if not inputs:
-            console.print("usage: modelexport run PACKAGE TEXT... | --input-file FILE")
-            raise typer.Exit(2)
-        runner = pipeline(task=task, model=package, threads=threads)
-        if runner.task == "text-classification":
-            k = None if top_k == "all" else int(top_k or 1)
-            results = runner(inputs, top_k=k, function_to_apply=function)
-        elif runner.task == "fill-mask":
-            results = runner(inputs, top_k=int(top_k or 5))
-        elif runner.task == "token-classification":
-            labels = None if ignore_labels is None else [x for x in ignore_labels.split(",") if x]
-            results = [
-                [{**e, "score": float(e["score"])} for e in entities]
-                for entities in runner(
-                    [str(x) for x in inputs],
-                    aggregation_strategy=aggregation_strategy,
-                    ignore_labels=labels,
-                )
-            ]
-        elif runner.task == "question-answering":
-            if question is not None:
-                inputs = [{"question": question, "context": str(x)} for x in inputs]
-            results = runner(
-                inputs,
-                top_k=int(top_k or 1),
-                doc_stride=doc_stride,
-                max_answer_len=max_answer_len,
-                max_seq_len=max_seq_len,
-                handle_impossible_answer=handle_impossible_answer,
-            )
-        elif sentence_embedding:
-            results = runner.sentence_embeddings(inputs).tolist()
-        else:
-            results = [result[0] for result in runner(inputs)]
-    except typer.Exit:
-        raise
-    except (ModelExportError, ValueError, RuntimeError, OSError) as error:
-        _fail(str(error))
-    for result in results:
-        print(json.dumps(result))
+    The same command as the native modelexport-run (one C++ implementation): identical options,
+    input files and output bytes."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    args = [b"modelexport run", *(os.fsencode(arg) for arg in ctx.args)]
+    raise typer.Exit(_native.run_command(args))
 
 
 @app.command()
@@ -457,13 +374,17 @@ def validate(
         _fail(str(error))
 
 
-def _terminate(signum: int, frame: object) -> None:
-    # Turn SIGTERM into KeyboardInterrupt so the export's cleanup removes partial output.
+def _interrupt(signum: int, frame: object) -> None:
+    # SIGINT and SIGTERM become KeyboardInterrupt so the export's cleanup removes partial output.
+    # The flag survives code that swallows or wraps the exception (an exporter fallback, an
+    # import turning it into ImportError "initialization failed"): the export still stops.
+    INTERRUPTED.set()
     raise KeyboardInterrupt
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     app()
 
 

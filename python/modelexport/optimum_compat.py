@@ -18,6 +18,7 @@ import numpy as np
 
 from modelexport import _native
 from modelexport.errors import ModelExportError
+from modelexport.export.tasks import task_spec
 from modelexport.export.validation import max_abs_difference
 
 OPTIMUM_ATOL = 1e-5
@@ -91,7 +92,8 @@ def validate_optimum_compatibility_many(
             job = {
                 "texts": list(TOKENIZER_CHECK_TEXTS),
                 "package": str(package),
-                "task": metadata["hf_pipeline_task"],
+                "model_class": task_spec(metadata["hf_pipeline_task"]).ort_model_class,
+                "output_names": list(task_spec(metadata["hf_pipeline_task"]).output_names),
                 "inputs": f"{scratch}/inputs-{index}.npz",
                 "outputs": f"{scratch}/outputs-{index}.npz",
             }

@@ -53,6 +53,12 @@ std::string project_hierarchy(OnnxModel& model, const std::vector<ModuleInfo>& m
 // carries that module or a boundary tensor has no type information.
 OnnxModel extract_module(const OnnxModel& model, std::string_view module_path);
 
+// extract_module on a file, written as a standalone model: weights the source keeps in
+// external data (inside the source's folder only) are inlined, or, above 1.8 GB, written to
+// "<output>.data" beside it. Refuses an output that is the source model or its weights file.
+void extract_module_file(const std::string& model_path, std::string_view module_path,
+                         const std::string& output_path);
+
 // GraphML of the graph with one nested (compound) node per module, readable by networkx and
 // yEd-style tools.
 std::string hierarchy_graphml(const OnnxModel& model);

@@ -1,4 +1,10 @@
 // extract_module: one module's subgraph as a standalone, runnable model.
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -6,6 +12,7 @@
 #include <vector>
 
 #include "hierarchy/node_tags.h"
+#include "modelexport/atomic_file.h"
 #include "modelexport/hierarchy.h"
 #include "onnx/model_access.h"
 
@@ -115,6 +122,136 @@ OnnxModel extract_module(const OnnxModel& model, std::string_view module_path) {
     }
   }
   return OnnxModelAccess::wrap(std::move(result));
+}
+
+}  // namespace modelexport
+
+namespace modelexport {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Above this, the extracted weights go to their own file (protobuf's 2 GB limit).
+constexpr std::uint64_t kInlineLimit = std::uint64_t{1800} << 20;
+
+struct ExternalRef {
+  std::string location;
+  std::uint64_t offset = 0;
+  std::optional<std::uint64_t> length;
+};
+
+ExternalRef external_ref(const onnx::TensorProto& tensor) {
+  ExternalRef ref;
+  for (const auto& entry : tensor.external_data()) {
+    if (entry.key() == "location") {
+      ref.location = entry.value();
+    } else if (entry.key() == "offset" || entry.key() == "length") {
+      std::uint64_t value = 0;
+      const auto& text = entry.value();
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc() || end != text.data() + text.size()) {
+        throw std::invalid_argument("initializer " + tensor.name() + ": bad external " +
+                                    entry.key() + " '" + text + "'");
+      }
+      if (entry.key() == "offset") {
+        ref.offset = value;
+      } else {
+        ref.length = value;
+      }
+    }
+  }
+  if (ref.location.empty()) {
+    throw std::invalid_argument("initializer " + tensor.name() + ": external data has no location");
+  }
+  return ref;
+}
+
+// The bytes of an external initializer, read from its file inside `directory` only.
+std::string read_external(const onnx::TensorProto& tensor, const fs::path& directory) {
+  const ExternalRef ref = external_ref(tensor);
+  const fs::path root = fs::weakly_canonical(directory);
+  const fs::path file = fs::weakly_canonical(directory / ref.location);
+  const auto [root_end, file_it] =
+      std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (root_end != root.end() || fs::path(ref.location).is_absolute()) {
+    throw std::invalid_argument("initializer " + tensor.name() + ": external data location '" +
+                                ref.location + "' is outside the model's folder");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::invalid_argument(file.string() + ": cannot read external data");
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  const std::uint64_t length = ref.length.value_or(size >= ref.offset ? size - ref.offset : 0);
+  if (ref.offset > size || length > size - ref.offset) {
+    throw std::invalid_argument(file.string() + ": external data of " + tensor.name() +
+                                " lies past the end of the file");
+  }
+  std::string bytes(length, '\0');
+  in.seekg(static_cast<std::streamoff>(ref.offset));
+  in.read(bytes.data(), static_cast<std::streamsize>(length));
+  if (!in) throw std::invalid_argument(file.string() + ": read error");
+  return bytes;
+}
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+
+}  // namespace
+
+void extract_module_file(const std::string& model_path, std::string_view module_path,
+                         const std::string& output_path) {
+  const fs::path source(model_path);
+  const fs::path output(output_path);
+  const fs::path directory = source.parent_path().empty() ? fs::path(".") : source.parent_path();
+  if (same_file(source, output)) {
+    throw std::invalid_argument(output_path + ": refusing to overwrite the source model");
+  }
+  OnnxModel extracted = extract_module(OnnxModel::load(model_path), module_path);
+  onnx::GraphProto& graph = *OnnxModelAccess::proto(extracted).mutable_graph();
+
+  std::vector<onnx::TensorProto*> external;
+  std::uint64_t external_bytes = 0;
+  for (auto& tensor : *graph.mutable_initializer()) {
+    if (tensor.data_location() != onnx::TensorProto::EXTERNAL) continue;
+    const ExternalRef ref = external_ref(tensor);
+    if (same_file(directory / ref.location, output)) {
+      throw std::invalid_argument(output_path + ": refusing to overwrite the source's weights");
+    }
+    external.push_back(&tensor);
+    external_bytes += ref.length.value_or(0);
+  }
+  // Standalone: weights inline, or (when too big for one protobuf) in a file of its own.
+  const bool own_file = external_bytes > kInlineLimit;
+  const std::string data_name = output.filename().string() + ".data";
+  std::string data;
+  for (onnx::TensorProto* tensor : external) {
+    std::string bytes = read_external(*tensor, directory);
+    tensor->clear_external_data();
+    if (own_file) {
+      const std::uint64_t offset = data.size();
+      data += bytes;
+      for (const auto& [key, value] : {std::pair<std::string, std::string>{"location", data_name},
+                                       {"offset", std::to_string(offset)},
+                                       {"length", std::to_string(bytes.size())}}) {
+        auto* entry = tensor->add_external_data();
+        entry->set_key(key);
+        entry->set_value(value);
+      }
+    } else {
+      tensor->set_data_location(onnx::TensorProto::DEFAULT);
+      tensor->set_raw_data(std::move(bytes));
+    }
+  }
+  if (own_file) {
+    const fs::path data_path = output.parent_path() / data_name;
+    if (same_file(data_path, source)) {
+      throw std::invalid_argument(data_path.string() + ": refusing to overwrite the source");
+    }
+    write_file_atomically(data_path.string(), data);
+  }
+  extracted.save(output_path);
 }
 
 }  // namespace modelexport

@@ -11,7 +11,8 @@ std::string base64_encode(std::string_view bytes);
 std::string base64_decode(std::string_view text);
 
 std::string gzip_compress(std::string_view bytes);
-// Throws std::invalid_argument when `bytes` is not a complete gzip stream.
-std::string gzip_decompress(std::string_view bytes);
+// Throws std::invalid_argument when `bytes` is not a complete gzip stream or would decode to
+// more than `max_output` bytes (checked as it decodes: a gzip bomb never gets allocated).
+std::string gzip_decompress(std::string_view bytes, std::size_t max_output);
 
 }  // namespace modelexport::codec

@@ -4,6 +4,7 @@
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "onnx/codec.h"
 
@@ -54,7 +55,7 @@ std::string gzip_compress(std::string_view bytes) {
   return out;
 }
 
-std::string gzip_decompress(std::string_view bytes) {
+std::string gzip_decompress(std::string_view bytes, std::size_t max_output) {
   check_size(bytes);
   InflateStream s;
   s.stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
@@ -67,7 +68,12 @@ std::string gzip_decompress(std::string_view bytes) {
     s.stream.avail_out = sizeof(chunk);
     rc = inflate(&s.stream, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) throw std::invalid_argument("not a valid gzip stream");
-    out.append(chunk, sizeof(chunk) - s.stream.avail_out);
+    const std::size_t produced = sizeof(chunk) - s.stream.avail_out;
+    if (out.size() + produced > max_output) {
+      throw std::invalid_argument("decodes to more than " + std::to_string(max_output) +
+                                  " bytes (limit)");
+    }
+    out.append(chunk, produced);
     if (rc == Z_OK && s.stream.avail_in == 0 && s.stream.avail_out != 0) {
       throw std::invalid_argument("truncated gzip stream");
     }

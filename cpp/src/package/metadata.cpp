@@ -1,11 +1,14 @@
 // Package metadata format 2.0: value encoding, validation and the typed <-> props mapping.
 #include "modelexport/metadata.h"
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "modelexport/limits.h"
 #include "onnx/codec.h"
+#include "text/json_document.h"
 
 namespace modelexport {
 namespace {
@@ -15,12 +18,8 @@ using Json = nlohmann::ordered_json;
 constexpr std::string_view kCompressedPrefix = "gz:";
 
 std::string compact_json_object(const std::string& text, std::string_view key) {
-  Json parsed;
-  try {
-    parsed = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    throw std::invalid_argument(std::string(key) + ": malformed JSON (" + e.what() + ")");
-  }
+  const Json parsed =
+      text::parse_json_document<Json>(text, std::string(key), text::JsonNumbers::kCorrectlyRounded);
   if (!parsed.is_object())
     throw std::invalid_argument(std::string(key) + ": must be a JSON object");
   return parsed.dump();
@@ -48,7 +47,11 @@ std::string encode_metadata_value(std::string_view value) {
 std::string decode_metadata_value(std::string_view stored, std::string_view key) {
   if (stored.substr(0, kCompressedPrefix.size()) != kCompressedPrefix) return std::string(stored);
   try {
-    return codec::gzip_decompress(codec::base64_decode(stored.substr(kCompressedPrefix.size())));
+    const std::string compressed = codec::base64_decode(stored.substr(kCompressedPrefix.size()));
+    const std::size_t limit =
+        std::min(limits::kMaxDecodedMetadataBytes,
+                 compressed.size() * limits::kMaxMetadataExpansion + (std::size_t{1} << 20));
+    return codec::gzip_decompress(compressed, limit);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument("metadata key " + std::string(key) + ": corrupt gz: value (" +
                                 e.what() + ")");

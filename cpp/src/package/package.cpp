@@ -1,13 +1,17 @@
 // Package: opening an exported package for inference, and task detection from config.json.
 #include "modelexport/package.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "modelexport/atomic_file.h"
 #include "modelexport/metadata.h"
 #include "modelexport/package_info.h"
+#include "modelexport/task.h"
+#include "text/json_document.h"
 
 namespace modelexport {
 namespace {
@@ -16,13 +20,45 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 Json parse_json(const std::string& text, const std::string& origin) {
-  try {
-    Json parsed = Json::parse(text);
-    if (!parsed.is_object()) throw std::invalid_argument(origin + ": must hold a JSON object");
-    return parsed;
-  } catch (const Json::parse_error& e) {
-    throw std::invalid_argument(origin + ": malformed JSON (" + e.what() + ")");
+  Json parsed = text::parse_json_document<Json>(text, origin, text::JsonNumbers::kCorrectlyRounded);
+  if (!parsed.is_object()) throw std::invalid_argument(origin + ": must hold a JSON object");
+  return parsed;
+}
+
+// More labels than any classifier has (ImageNet-22k: 21,843); num_labels drives an allocation.
+constexpr std::size_t kMaxLabels = std::size_t{1} << 20;
+
+// `object[key]` when `object` is an object holding a string there.
+std::optional<std::string> string_member(const Json& object, const char* key) {
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// The major part of a format version ("2" of "2.0").
+std::string major_version(const std::string& version) {
+  return version.substr(0, version.find('.'));
+}
+
+// A file the package names: it must be a regular file inside the package directory, after
+// following symbolic links (a package is data from strangers and must not read other files).
+fs::path file_inside(const std::string& directory, const std::string& name) {
+  const fs::path file = fs::path(directory) / name;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return {};
+  const fs::path root = fs::weakly_canonical(fs::path(directory), ec);
+  const fs::path target = fs::weakly_canonical(file, ec);
+  const auto [root_end, target_it] =
+      std::mismatch(root.begin(), root.end(), target.begin(), target.end());
+  if (ec || root_end != root.end()) {
+    throw std::invalid_argument(file.string() + ": refused, it resolves outside the package (" +
+                                target.string() + ")");
   }
+  if (!fs::is_regular_file(target, ec)) {
+    throw std::invalid_argument(file.string() + ": not a regular file");
+  }
+  return file;
 }
 
 std::string supported_tasks_text() {
@@ -34,9 +70,11 @@ std::string supported_tasks_text() {
 }  // namespace
 
 const std::vector<std::string>& supported_tasks() {
-  static const std::vector<std::string> tasks = {"feature-extraction", "text-classification",
-                                                 "token-classification", "question-answering",
-                                                 "fill-mask"};
+  static const std::vector<std::string> tasks = [] {
+    std::vector<std::string> names;
+    for (const auto& task : task_registry()) names.push_back(task.name);
+    return names;
+  }();
   return tasks;
 }
 
@@ -51,20 +89,25 @@ std::string detect_task(const std::string& config_json, bool sentence_transforme
         supported_tasks_text() + ")");
   }
   const std::string architecture = architectures[0].get<std::string>();
-  // Most specific suffix first: every architecture name ends in "Model" or a head.
-  static const std::pair<const char*, const char*> kSuffixTasks[] = {
-      {"ForSequenceClassification", "text-classification"},
-      {"ForTokenClassification", "token-classification"},
-      {"ForQuestionAnswering", "question-answering"},
-      {"ForMaskedLM", "fill-mask"},
-      {"Model", "feature-extraction"}};
-  for (const auto& [suffix, task] : kSuffixTasks) {
-    std::string_view s(suffix);
-    bool matches = architecture.size() >= s.size() &&
-                   architecture.compare(architecture.size() - s.size(), s.size(), s) == 0;
-    // GPT2LMHeadModel, GPT2DoubleHeadsModel end in "Model" but carry a head no task covers.
-    if (matches && s == "Model" && architecture.find("Head") != std::string::npos) break;
-    if (matches) return task;
+  // The longest matching suffix wins: every architecture name ends in "Model" or a head, and a
+  // head's suffix ("ForMaskedLM") is longer than the bare "Model".
+  const TaskInfo* best = nullptr;
+  std::size_t best_length = 0;
+  for (const auto& task : task_registry()) {
+    for (const auto& suffix : task.architecture_suffixes) {
+      const bool matches =
+          architecture.size() >= suffix.size() &&
+          architecture.compare(architecture.size() - suffix.size(), suffix.size(), suffix) == 0;
+      if (matches && suffix.size() > best_length) {
+        best = &task;
+        best_length = suffix.size();
+      }
+    }
+  }
+  // GPT2LMHeadModel, GPT2DoubleHeadsModel end in "Model" but carry a head no task covers.
+  const bool bare_model = best != nullptr && best_length == std::string_view("Model").size();
+  if (best != nullptr && !(bare_model && architecture.find("Head") != std::string::npos)) {
+    return best->name;
   }
   throw std::invalid_argument("unsupported architecture '" + architecture +
                               "' (no supported task); supported tasks: " + supported_tasks_text() +
@@ -100,11 +143,23 @@ Package Package::open(const std::string& path, const std::string& task_override)
     return nullptr;
   };
 
+  const std::string* version = prop(metadata_keys::kVersion);
+  if (version == nullptr) {
+    throw std::invalid_argument(impl->model_path + ": no " + std::string(metadata_keys::kVersion) +
+                                " metadata: not a modelexport package (export it with "
+                                "`modelexport export`)");
+  }
+  if (major_version(*version) != major_version(std::string(kMetadataFormatVersion))) {
+    throw std::invalid_argument(impl->model_path + ": package format version " + *version +
+                                " is not supported (this runtime reads " +
+                                major_version(std::string(kMetadataFormatVersion)) + ".x)");
+  }
+
   const fs::path config_file = directory / "config.json";
   if (const std::string* config = prop(metadata_keys::kModelConfig)) {
     impl->model_config =
         parse_json(*config, impl->model_path + ": " + std::string(metadata_keys::kModelConfig));
-  } else if (fs::is_regular_file(config_file)) {
+  } else if (!file_inside(impl->directory, "config.json").empty()) {
     impl->model_config = parse_json(read_file(config_file.string()), config_file.string());
   } else {
     throw std::invalid_argument(impl->model_path + ": no model configuration (neither " +
@@ -124,9 +179,7 @@ Package Package::open(const std::string& path, const std::string& task_override)
     impl->task = detect_task(impl->model_config.dump(),
                              fs::is_regular_file(directory / "modules.json"), config_file.string());
   }
-  bool known = false;
-  for (const auto& task : supported_tasks()) known = known || task == impl->task;
-  if (!known) {
+  if (find_task(impl->task) == nullptr) {
     throw std::invalid_argument("unsupported task '" + impl->task +
                                 "'; supported tasks: " + supported_tasks_text());
   }
@@ -135,8 +188,13 @@ Package Package::open(const std::string& path, const std::string& task_override)
   if (config.contains("id2label") && config["id2label"].is_object()) {
     const Json& id2label = config["id2label"];
     std::size_t count = id2label.size();
-    if (config.contains("num_labels") && config["num_labels"].is_number_integer()) {
+    if (config.contains("num_labels") && config["num_labels"].is_number_unsigned()) {
       count = std::max<std::size_t>(count, config["num_labels"].get<std::size_t>());
+    }
+    if (count > kMaxLabels) {
+      throw std::invalid_argument(
+          impl->model_path + ": " + std::string(metadata_keys::kModelConfig) + ": " +
+          std::to_string(count) + " labels is over the limit of " + std::to_string(kMaxLabels));
     }
     for (std::size_t i = 0; i < count; ++i) {
       auto it = id2label.find(std::to_string(i));
@@ -159,9 +217,10 @@ const std::vector<std::string>& Package::labels() const { return impl_->labels; 
 const std::string& Package::problem_type() const { return impl_->problem_type; }
 
 std::string Package::tokenizer_path() const {
-  fs::path file = fs::path(impl_->directory) / "tokenizer.json";
-  if (!fs::is_regular_file(file)) {
-    throw std::invalid_argument(file.string() + ": missing (the package has no tokenizer)");
+  const fs::path file = file_inside(impl_->directory, "tokenizer.json");
+  if (file.empty()) {
+    throw std::invalid_argument((fs::path(impl_->directory) / "tokenizer.json").string() +
+                                ": missing (the package has no tokenizer)");
   }
   return file.string();
 }
@@ -172,17 +231,23 @@ std::optional<SentencePooling> Package::sentence_pooling() const {
   const Json& st = processor["sentence_transformers"];
   SentencePooling pooling;
   bool found = false;
-  for (const auto& module : st.value("modules", Json::array())) {
-    std::string type = module.value("type", "");
-    std::string path = module.value("path", "");
-    if (type.find("Pooling") != std::string::npos && st.contains(path)) {
+  const auto modules = st.is_object() ? st.find("modules") : st.end();
+  if (modules == st.end() || !modules->is_array()) return std::nullopt;
+  for (const auto& module : *modules) {
+    const std::string type = string_member(module, "type").value_or("");
+    const std::string path = string_member(module, "path").value_or("");
+    if (type.find("Pooling") != std::string::npos && st.contains(path) && st[path].is_object()) {
       const Json& p = st[path];
+      const auto flag = [&p](const char* key) {
+        const auto it = p.find(key);
+        return it != p.end() && it->is_boolean() && it->get<bool>();
+      };
       found = true;
-      if (p.value("pooling_mode_mean_tokens", false)) {
+      if (flag("pooling_mode_mean_tokens")) {
         pooling.mode = "mean";
-      } else if (p.value("pooling_mode_cls_token", false)) {
+      } else if (flag("pooling_mode_cls_token")) {
         pooling.mode = "cls";
-      } else if (p.value("pooling_mode_max_tokens", false)) {
+      } else if (flag("pooling_mode_max_tokens")) {
         pooling.mode = "max";
       } else {
         throw std::invalid_argument(impl_->model_path +
@@ -213,19 +278,16 @@ std::optional<std::pair<std::string, std::int64_t>> Package::pad_token() const {
     return std::nullopt;
   }
   std::string token;
-  if (processor.contains("special_tokens") && processor["special_tokens"].contains("pad_token")) {
-    token = processor["special_tokens"]["pad_token"].get<std::string>();
+  if (processor.contains("special_tokens")) {
+    token = string_member(processor["special_tokens"], "pad_token").value_or("");
   }
   return std::make_pair(token, processor["pad_token_id"].get<std::int64_t>());
 }
 
 std::optional<std::string> Package::special_token(const std::string& name) const {
   const Json& processor = impl_->processor_config;
-  if (!processor.contains("special_tokens") || !processor["special_tokens"].contains(name) ||
-      !processor["special_tokens"][name].is_string()) {
-    return std::nullopt;
-  }
-  return processor["special_tokens"][name].get<std::string>();
+  if (!processor.contains("special_tokens")) return std::nullopt;
+  return string_member(processor["special_tokens"], name.c_str());
 }
 
 }  // namespace modelexport

@@ -10,6 +10,7 @@
 
 #include "modelexport/metadata.h"
 #include "modelexport/onnx_model.h"
+#include "text/json_document.h"
 
 namespace modelexport {
 namespace {
@@ -36,8 +37,12 @@ Json tensor_json(const TensorInfo& info) {
 // JSON-valued metadata is shown parsed; anything else stays a string.
 Json metadata_value_json(const std::string& value) {
   if (!value.empty() && (value.front() == '{' || value.front() == '[')) {
-    Json parsed = Json::parse(value, nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_discarded()) return parsed;
+    try {  // bounded nesting: the description is copied and dumped recursively
+      return text::parse_json_document<Json>(value, "metadata",
+                                             text::JsonNumbers::kCorrectlyRounded);
+    } catch (const std::invalid_argument&) {
+      // shown as the string it is
+    }
   }
   return value;
 }
@@ -98,7 +103,8 @@ std::string describe_package_json(const std::string& path) {
     files.push_back({{"name", entry.path().filename().string()}, {"bytes", entry.file_size()}});
   }
   out["files"] = files;
-  return out.dump();
+  // Metadata values are bytes from strangers: invalid UTF-8 is shown as U+FFFD, not an error.
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace modelexport

@@ -155,6 +155,17 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
                                 " exceeds the graph's fixed sequence length " +
                                 std::to_string(*fixed));
   }
+  if (auto model_max = runner_.package().max_length();
+      model_max && *model_max > 0 && max_seq_len > static_cast<std::size_t>(*model_max)) {
+    throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
+                                " exceeds the model's maximum length " +
+                                std::to_string(*model_max));
+  }
+  for (const auto& input : inputs) {
+    if (input.question.empty() || input.context.empty()) {
+      throw std::invalid_argument("question and context must not be empty");
+    }
+  }
   const std::size_t doc_stride =
       options.doc_stride.value_or(std::min<std::size_t>(max_seq_len / 2, 128));
   if (doc_stride > max_seq_len) {

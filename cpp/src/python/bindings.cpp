@@ -2,6 +2,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/string_view.h>
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
@@ -14,6 +15,7 @@
 #include "modelexport/package.h"
 #include "modelexport/package_info.h"
 #include "modelexport/package_writer.h"
+#include "modelexport/task.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -37,12 +39,6 @@ std::string write_package_model(const std::string& source_path, const std::strin
   options.scope_root = scope_root;
   return modelexport::write_package_model(source_path, model_path, hierarchy_path, meta, infos,
                                           options);
-}
-
-void extract_module(const std::string& model_path, const std::string& module_path,
-                    const std::string& output_path) {
-  modelexport::extract_module(modelexport::OnnxModel::load(model_path), module_path)
-      .save(output_path);
 }
 
 void write_graphml(const std::string& model_path, const std::string& output_path) {
@@ -84,8 +80,8 @@ NB_MODULE(_native, m) {
         nb::call_guard<nb::gil_scoped_release>(),
         "Tag every node with its module (unless tag_nodes is false), embed the package "
         "metadata, write model.onnx and model_hierarchy.json; returns the hierarchy JSON.");
-  m.def("extract_module", &extract_module, "model_path"_a, "module_path"_a, "output_path"_a,
-        nb::call_guard<nb::gil_scoped_release>(),
+  m.def("extract_module", &modelexport::extract_module_file, "model_path"_a, "module_path"_a,
+        "output_path"_a, nb::call_guard<nb::gil_scoped_release>(),
         "Write one module's subgraph as a standalone ONNX model.");
   m.def("write_graphml", &write_graphml, "model_path"_a, "output_path"_a,
         nb::call_guard<nb::gil_scoped_release>(),
@@ -96,6 +92,25 @@ NB_MODULE(_native, m) {
         nb::call_guard<nb::gil_scoped_release>(),
         "JSON description of a package (what inspect prints).");
   m.def("resolve_model_path", &modelexport::resolve_model_path, "path"_a);
+  m.def(
+      "task_registry",
+      [] {
+        nb::list tasks;
+        for (const auto& task : modelexport::task_registry()) {
+          nb::dict entry;
+          entry["name"] = task.name;
+          entry["modality"] = task.modality;
+          entry["processor"] = task.processor;
+          entry["auto_model_class"] = task.auto_model_class;
+          entry["ort_model_class"] = task.ort_model_class;
+          entry["outputs"] = nb::tuple(nb::cast(task.outputs));
+          entry["architecture_suffixes"] = nb::tuple(nb::cast(task.architecture_suffixes));
+          entry["text_pairs"] = task.text_pairs;
+          tasks.append(entry);
+        }
+        return tasks;
+      },
+      "The task registry of the C++ core, in display order: one dict per task.");
   m.def(
       "detect_task",
       [](const std::string& config_json, bool sentence_transformers, const std::string& origin) {

@@ -7,6 +7,10 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include <iostream>
+#include <limits>
+
+#include "cli/run_command.h"
 #include "modelexport/package.h"
 #include "modelexport/pipeline.h"
 
@@ -24,10 +28,40 @@ std::vector<modelexport::TextInput> to_inputs(const std::vector<RawInput>& raw) 
   return inputs;
 }
 
-modelexport::PipelineOptions make_options(const std::string& task, int threads) {
+// Counts and thread numbers come from Python as arbitrary objects: anything but a
+// non-negative int of a sane size is a ValueError naming the argument (nanobind's own
+// conversion would raise a TypeError listing C++ signatures).
+std::size_t count_arg(nb::handle value, const char* name) {
+  if (!PyLong_Check(value.ptr()) || PyBool_Check(value.ptr())) {
+    throw std::invalid_argument(std::string(name) + " must be an integer, got " +
+                                nb::type_name(value.type()).c_str());
+  }
+  int overflow = 0;
+  const long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow != 0 || number < 0) {
+    throw std::invalid_argument(std::string(name) + " must be a non-negative integer, got " +
+                                nb::repr(value).c_str());
+  }
+  return static_cast<std::size_t>(number);
+}
+
+std::optional<std::size_t> optional_count_arg(nb::handle value, const char* name) {
+  if (value.is_none()) return std::nullopt;
+  return count_arg(value, name);
+}
+
+int threads_arg(nb::handle value) {
+  const std::size_t threads = count_arg(value, "threads");
+  if (threads > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw std::invalid_argument("threads " + std::to_string(threads) + " is out of range");
+  }
+  return static_cast<int>(threads);
+}
+
+modelexport::PipelineOptions make_options(const std::string& task, nb::handle threads) {
   modelexport::PipelineOptions options;
   options.task = task;
-  options.session.intra_op_threads = threads;
+  options.session.intra_op_threads = threads_arg(threads);
   return options;
 }
 
@@ -44,6 +78,22 @@ modelexport::ClassificationFunction parse_function(const std::string& name) {
 
 void bind_pipelines(nb::module_& m) {
   m.def(
+      "run_command",
+      [](const std::vector<nb::bytes>& raw) {
+        // Arguments as bytes: the command line may hold any bytes (os.fsencode), not only UTF-8.
+        std::vector<std::string> args;
+        for (const auto& arg : raw) args.emplace_back(arg.c_str(), arg.size());
+        nb::gil_scoped_release release;
+        const int code = modelexport::cli::run_command(args, std::cout, std::cerr);
+        std::cout.flush();
+        std::cerr.flush();
+        return code;
+      },
+      "args"_a,
+      "`modelexport-run` in process: args[0] names the program; prints the results on stdout "
+      "and one line per problem on stderr; returns the exit code (0, 1 error, 2 bad usage).");
+
+  m.def(
       "package_task",
       [](const std::string& path) { return modelexport::Package::open(path).task(); }, "path"_a,
       "The pipeline task of a package (metadata, else config.json architectures).");
@@ -52,14 +102,15 @@ void bind_pipelines(nb::module_& m) {
       .def(
           "__init__",
           [](modelexport::TextClassificationPipeline* self, const std::string& path,
-             const std::string& task, int threads) {
+             const std::string& task, nb::handle threads) {
             new (self) modelexport::TextClassificationPipeline(path, make_options(task, threads));
           },
-          "path"_a, "task"_a = "", "threads"_a = 0)
+          "path"_a, "task"_a = "", "threads"_a = nb::int_(0))
       .def(
           "__call__",
           [](const modelexport::TextClassificationPipeline& self, const std::vector<RawInput>& raw,
-             std::optional<std::size_t> top_k, const std::string& function) {
+             nb::handle top_k_arg, const std::string& function) {
+            const auto top_k = optional_count_arg(top_k_arg, "top_k");
             auto function_kind = parse_function(function);
             auto inputs = to_inputs(raw);
             nb::gil_scoped_release release;
@@ -76,10 +127,10 @@ void bind_pipelines(nb::module_& m) {
       .def(
           "__init__",
           [](modelexport::FeatureExtractionPipeline* self, const std::string& path,
-             const std::string& task, int threads) {
+             const std::string& task, nb::handle threads) {
             new (self) modelexport::FeatureExtractionPipeline(path, make_options(task, threads));
           },
-          "path"_a, "task"_a = "", "threads"_a = 0)
+          "path"_a, "task"_a = "", "threads"_a = nb::int_(0))
       .def(
           "__call__",
           [](const modelexport::FeatureExtractionPipeline& self, const std::vector<RawInput>& raw) {
@@ -101,14 +152,15 @@ void bind_pipelines(nb::module_& m) {
       .def(
           "__init__",
           [](modelexport::FillMaskPipeline* self, const std::string& path, const std::string& task,
-             int threads) {
+             nb::handle threads) {
             new (self) modelexport::FillMaskPipeline(path, make_options(task, threads));
           },
-          "path"_a, "task"_a = "", "threads"_a = 0)
+          "path"_a, "task"_a = "", "threads"_a = nb::int_(0))
       .def(
           "__call__",
           [](const modelexport::FillMaskPipeline& self, const std::vector<RawInput>& raw,
-             std::size_t top_k, const std::vector<std::string>& targets) {
+             nb::handle top_k_arg, const std::vector<std::string>& targets) {
+            const std::size_t top_k = count_arg(top_k_arg, "top_k");
             auto inputs = to_inputs(raw);
             nb::gil_scoped_release release;
             using Candidate = std::tuple<double, std::int64_t, std::string, std::string>;
@@ -124,16 +176,16 @@ void bind_pipelines(nb::module_& m) {
             }
             return out;
           },
-          "inputs"_a, "top_k"_a = 5, "targets"_a = std::vector<std::string>{});
+          "inputs"_a, "top_k"_a = nb::int_(5), "targets"_a = std::vector<std::string>{});
 
   nb::class_<modelexport::TokenClassificationPipeline>(m, "TokenClassificationPipeline")
       .def(
           "__init__",
           [](modelexport::TokenClassificationPipeline* self, const std::string& path,
-             const std::string& task, int threads) {
+             const std::string& task, nb::handle threads) {
             new (self) modelexport::TokenClassificationPipeline(path, make_options(task, threads));
           },
-          "path"_a, "task"_a = "", "threads"_a = 0)
+          "path"_a, "task"_a = "", "threads"_a = nb::int_(0))
       .def(
           "__call__",
           [](const modelexport::TokenClassificationPipeline& self,
@@ -160,24 +212,23 @@ void bind_pipelines(nb::module_& m) {
       .def(
           "__init__",
           [](modelexport::QuestionAnsweringPipeline* self, const std::string& path,
-             const std::string& task, int threads) {
+             const std::string& task, nb::handle threads) {
             new (self) modelexport::QuestionAnsweringPipeline(path, make_options(task, threads));
           },
-          "path"_a, "task"_a = "", "threads"_a = 0)
+          "path"_a, "task"_a = "", "threads"_a = nb::int_(0))
       .def(
           "__call__",
           [](const modelexport::QuestionAnsweringPipeline& self,
-             const std::vector<std::pair<std::string, std::string>>& pairs, std::size_t top_k,
-             std::optional<std::size_t> doc_stride, std::size_t max_answer_len,
-             std::optional<std::size_t> max_seq_len, bool handle_impossible_answer,
-             bool align_to_words) {
+             const std::vector<std::pair<std::string, std::string>>& pairs, nb::handle top_k,
+             nb::handle doc_stride, nb::handle max_answer_len, nb::handle max_seq_len,
+             bool handle_impossible_answer, bool align_to_words) {
             std::vector<modelexport::QuestionAnsweringInput> inputs;
             for (const auto& [question, context] : pairs) inputs.push_back({question, context});
             modelexport::QuestionAnsweringOptions options;
-            options.top_k = top_k;
-            options.doc_stride = doc_stride;
-            options.max_answer_len = max_answer_len;
-            options.max_seq_len = max_seq_len;
+            options.top_k = count_arg(top_k, "top_k");
+            options.doc_stride = optional_count_arg(doc_stride, "doc_stride");
+            options.max_answer_len = count_arg(max_answer_len, "max_answer_len");
+            options.max_seq_len = optional_count_arg(max_seq_len, "max_seq_len");
             options.handle_impossible_answer = handle_impossible_answer;
             options.align_to_words = align_to_words;
             nb::gil_scoped_release release;
@@ -189,7 +240,7 @@ void bind_pipelines(nb::module_& m) {
             }
             return out;
           },
-          "pairs"_a, "top_k"_a = 1, "doc_stride"_a.none() = nb::none(), "max_answer_len"_a = 15,
-          "max_seq_len"_a.none() = nb::none(), "handle_impossible_answer"_a = false,
-          "align_to_words"_a = true);
+          "pairs"_a, "top_k"_a = nb::int_(1), "doc_stride"_a.none() = nb::none(),
+          "max_answer_len"_a = nb::int_(15), "max_seq_len"_a.none() = nb::none(),
+          "handle_impossible_answer"_a = false, "align_to_words"_a = true);
 }

@@ -3,7 +3,12 @@
 
 #include <onnxruntime_cxx_api.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
+#include <string>
+
+#include "modelexport/limits.h"
 
 namespace modelexport {
 namespace {
@@ -54,10 +59,50 @@ TensorSpec describe(const std::string& name, const Ort::TypeInfo& info) {
   return spec;
 }
 
+// ONNX Runtime logs failures itself (coloured, on stderr) before returning them as errors, which
+// we already report in one line; its log is shown only when MODELEXPORT_ORT_LOG is set.
+void ORT_API_CALL log_to_stderr_on_request(void*, OrtLoggingLevel, const char*, const char*,
+                                           const char*, const char* message) {
+  static const bool enabled = std::getenv("MODELEXPORT_ORT_LOG") != nullptr;
+  if (enabled) std::fprintf(stderr, "onnxruntime: %s\n", message);
+}
+
+void check_threads(const char* what, int threads) {
+  if (threads < 0 || threads > limits::max_threads()) {
+    throw std::invalid_argument(std::string(what) + " must be between 0 (automatic) and " +
+                                std::to_string(limits::max_threads()) + ", got " +
+                                std::to_string(threads));
+  }
+}
+
+// Fixed input dimensions drive the buffers the pipelines allocate: refuse absurd ones here,
+// once, for every pipeline and modality.
+void check_fixed_dimensions(const std::string& model_path, const TensorSpec& input) {
+  std::int64_t elements = 1;
+  for (std::size_t axis = 0; axis < input.dims.size(); ++axis) {
+    const std::int64_t dim = input.dims[axis];
+    const std::int64_t limit = axis == 0 ? limits::kMaxFixedBatch : limits::kMaxFixedDimension;
+    const auto where = [&] {
+      return model_path + ": input " + input.name + " dimension " + std::to_string(axis) + " (" +
+             std::to_string(dim) + ")";
+    };
+    if (dim < -1) throw std::invalid_argument(where() + " is negative");
+    if (dim > limit) {
+      throw std::invalid_argument(where() + " is over the limit of " + std::to_string(limit));
+    }
+    if (dim > 0) elements *= dim;  // at most 4096 * (2^20)^k: checked after every factor
+    if (elements > limits::kMaxInputElements) {
+      throw std::invalid_argument(model_path + ": input " + input.name + " has over " +
+                                  std::to_string(limits::kMaxInputElements) +
+                                  " elements in its fixed dimensions (limit)");
+    }
+  }
+}
+
 }  // namespace
 
 struct Session::Impl {
-  Ort::Env env{ORT_LOGGING_LEVEL_ERROR, "modelexport"};
+  Ort::Env env{ORT_LOGGING_LEVEL_WARNING, "modelexport", log_to_stderr_on_request, nullptr};
   Ort::Session session{nullptr};
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
@@ -70,6 +115,8 @@ Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
 Session Session::open(const std::string& model_path, const SessionOptions& options) {
+  check_threads("intra-op threads", options.intra_op_threads);
+  check_threads("inter-op threads", options.inter_op_threads);
   auto impl = std::make_unique<Impl>();
   Ort::SessionOptions ort_options;
   if (options.intra_op_threads > 0) ort_options.SetIntraOpNumThreads(options.intra_op_threads);
@@ -85,6 +132,7 @@ Session Session::open(const std::string& model_path, const SessionOptions& optio
   for (std::size_t i = 0; i < impl->session.GetInputCount(); ++i) {
     std::string name = impl->session.GetInputNameAllocated(i, allocator).get();
     impl->inputs.push_back(describe(name, impl->session.GetInputTypeInfo(i)));
+    check_fixed_dimensions(model_path, impl->inputs.back());
   }
   for (std::size_t i = 0; i < impl->session.GetOutputCount(); ++i) {
     std::string name = impl->session.GetOutputNameAllocated(i, allocator).get();

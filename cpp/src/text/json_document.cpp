@@ -132,24 +132,26 @@ std::optional<double> serde_json_number(std::string_view text) {
 
 namespace {
 
-// nlohmann's DOM builder, with serde_json's float values and depth limit.
-class SerdeCompatibleSax {
+// nlohmann's DOM builder, with bounded nesting and optionally serde_json's float values.
+template <class Json>
+class BoundedSax {
  public:
-  explicit SerdeCompatibleSax(nlohmann::json& root) : dom_(root) {}
+  BoundedSax(Json& root, JsonNumbers numbers) : dom_(root), numbers_(numbers) {}
 
   bool null() { return dom_.null(); }
   bool boolean(bool value) { return dom_.boolean(value); }
-  bool number_integer(nlohmann::json::number_integer_t value) { return dom_.number_integer(value); }
-  bool number_unsigned(nlohmann::json::number_unsigned_t value) {
+  bool number_integer(typename Json::number_integer_t value) { return dom_.number_integer(value); }
+  bool number_unsigned(typename Json::number_unsigned_t value) {
     return dom_.number_unsigned(value);
   }
-  bool number_float(nlohmann::json::number_float_t, const std::string& text) {
-    const std::optional<double> value = serde_json_number(text);
-    if (!value) throw std::out_of_range("number out of range: " + text);
-    return dom_.number_float(*value, text);
+  bool number_float(typename Json::number_float_t value, const std::string& text) {
+    if (numbers_ == JsonNumbers::kCorrectlyRounded) return dom_.number_float(value, text);
+    const std::optional<double> serde = serde_json_number(text);
+    if (!serde) throw std::out_of_range("number out of range: " + text);
+    return dom_.number_float(*serde, text);
   }
   bool string(std::string& value) { return dom_.string(value); }
-  bool binary(nlohmann::json::binary_t& value) { return dom_.binary(value); }
+  bool binary(typename Json::binary_t& value) { return dom_.binary(value); }
   bool start_object(std::size_t size) {
     enter();
     return dom_.start_object(size);
@@ -180,17 +182,19 @@ class SerdeCompatibleSax {
     }
   }
 
-  nlohmann::detail::json_sax_dom_parser<nlohmann::json> dom_;
+  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  JsonNumbers numbers_;
   int depth_ = 0;
 };
 
 }  // namespace
 
-nlohmann::json parse_json_document(std::string_view text, const std::string& origin) {
-  nlohmann::json document;
-  SerdeCompatibleSax sax(document);
+template <class Json>
+Json parse_json_document(std::string_view text, const std::string& origin, JsonNumbers numbers) {
+  Json document;
+  BoundedSax<Json> sax(document, numbers);
   try {
-    nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
+    Json::sax_parse(text.begin(), text.end(), &sax);
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(origin + ": invalid JSON: " + e.what());
   } catch (const std::out_of_range& e) {
@@ -198,5 +202,11 @@ nlohmann::json parse_json_document(std::string_view text, const std::string& ori
   }
   return document;
 }
+
+template nlohmann::json parse_json_document<nlohmann::json>(std::string_view, const std::string&,
+                                                            JsonNumbers);
+template nlohmann::ordered_json parse_json_document<nlohmann::ordered_json>(std::string_view,
+                                                                            const std::string&,
+                                                                            JsonNumbers);
 
 }  // namespace modelexport::text

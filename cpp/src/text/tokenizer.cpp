@@ -2,6 +2,8 @@
 // tokenizers' tokenizer/mod.rs (encode, post_process with truncation and padding, decode).
 #include "modelexport/tokenizer.h"
 
+#include "modelexport/limits.h"
+
 #include <algorithm>
 #include <fstream>
 #include <limits>
@@ -67,7 +69,12 @@ PaddingOptions padding_from_json(const JsonRef& json) {
         strategy->fail("unknown padding strategy '" + strategy->as_string() + "'");
       }
     } else {
-      options.length = strategy->at("Fixed").as_uint();
+      const JsonRef fixed = strategy->at("Fixed");
+      options.length = fixed.as_uint();
+      if (*options.length > limits::kMaxPaddingLength) {
+        fixed.fail("padding length " + std::to_string(*options.length) + " is over the limit of " +
+                   std::to_string(limits::kMaxPaddingLength));
+      }
     }
   }
   if (auto direction = json.find("direction")) {
@@ -75,8 +82,13 @@ PaddingOptions padding_from_json(const JsonRef& json) {
     if (name != "Left" && name != "Right") direction->fail("unknown direction '" + name + "'");
     options.direction = name == "Left" ? Direction::kLeft : Direction::kRight;
   }
-  if (auto multiple = json.find("pad_to_multiple_of"))
+  if (auto multiple = json.find("pad_to_multiple_of")) {
     options.pad_to_multiple_of = multiple->as_uint();
+    if (*options.pad_to_multiple_of > limits::kMaxPadToMultipleOf) {
+      multiple->fail(std::to_string(*options.pad_to_multiple_of) + " is over the limit of " +
+                     std::to_string(limits::kMaxPadToMultipleOf));
+    }
+  }
   options.pad_id = json.find("pad_id") ? json.at("pad_id").as_uint32() : 0;
   options.pad_type_id = json.find("pad_type_id") ? json.at("pad_type_id").as_uint32() : 0;
   options.pad_token = json.string_or("pad_token", "[PAD]");

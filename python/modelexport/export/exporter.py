@@ -6,6 +6,7 @@ then rename the finished temporary folder to OUT_DIR."""
 
 from __future__ import annotations
 
+import errno
 import inspect
 import json
 import os
@@ -29,6 +30,7 @@ from modelexport.export.inputs import (
 from modelexport.export.progress import TimingReporter
 from modelexport.export.source import ModelSource, resolve_model
 from modelexport.export.tasks import TaskSpec, detect_task, task_spec
+from modelexport.interrupt import INTERRUPTED
 from modelexport.version import __version__
 
 DEFAULT_SEQUENCE_LENGTH = 128
@@ -86,10 +88,12 @@ def export_with_config(
         raise ModelExportError(f"--batch-size must be at least 1, got {batch_size}")
     if sequence_length is not None and sequence_length < 1:
         raise ModelExportError(f"--sequence-length must be at least 1, got {sequence_length}")
+    output_dir = _final_output_dir(output_dir)
     _check_output_dir(output_dir, force)
 
     with reporter.step("Resolving model"):
         source = resolve_model(model_name_or_path, revision)
+        _check_not_overlapping(output_dir, source.path)
         config = source.load_config()
         spec = task_spec(task) if task else task_spec(detect_task(config, source.path))
 
@@ -112,7 +116,9 @@ def export_with_config(
             reporter=reporter,
         )
         with reporter.step("Finalizing package"):
-            _move_into_place(staging, output_dir)
+            if INTERRUPTED.is_set():  # an interrupt some library swallowed
+                raise KeyboardInterrupt
+            _move_into_place(staging, output_dir, force)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -483,31 +489,99 @@ def _check_output_dir(output_dir: Path, force: bool) -> None:
             raise ModelExportError(f"{output_dir}: not empty (use --force to replace it)")
 
 
+def _final_output_dir(output_dir: Path) -> Path:
+    """OUTPUT_DIR with a symbolic link followed: the package replaces the link's target and
+    the link stays (a folder an operator linked keeps working)."""
+    return output_dir.resolve() if output_dir.is_symlink() else output_dir
+
+
+def _check_not_overlapping(output_dir: Path, source: Path) -> None:
+    """--force replaces OUTPUT_DIR: it must never be, contain or sit inside the source."""
+    out, src = output_dir.resolve(), source.resolve()
+    if out == src or src in out.parents or out in src.parents:
+        raise ModelExportError(
+            f"{output_dir}: overlaps the source model folder {source} (it is, contains or is "
+            "inside it); choose another output folder"
+        )
+
+
+def _pid_of(leftover: Path) -> int | None:
+    """The exporting process named in `.NAME.partial-PID-xxxx` / `.NAME.previous-PID-xxxx`."""
+    try:
+        return int(leftover.name.rsplit("-", 2)[-2])
+    except (IndexError, ValueError):
+        return None
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_leftovers(output_dir: Path) -> None:
+    """Staging and swapped-out folders of exports that were killed (kill -9, power loss)."""
+    for kind in ("partial", "previous"):
+        for leftover in output_dir.parent.glob(f".{output_dir.name}.{kind}-*"):
+            pid = _pid_of(leftover)
+            if pid is not None and pid != os.getpid() and not _is_alive(pid):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _make_staging_dir(output_dir: Path) -> Path:
     try:
         output_dir.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.partial-", dir=output_dir.parent))
+        _remove_stale_leftovers(output_dir)
+        staging = Path(
+            tempfile.mkdtemp(
+                prefix=f".{output_dir.name}.partial-{os.getpid()}-", dir=output_dir.parent
+            )
+        )
+        # mkdtemp makes a private 0700 folder; a package gets the modes the umask gives.
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
+        return staging
     except OSError as error:
         raise ModelExportError(
             f"cannot write output directory {output_dir}: {error.strerror or error}"
         ) from None
 
 
-def _move_into_place(staging: Path, output_dir: Path) -> None:
-    """Rename the finished package to output_dir; an existing (forced) folder is swapped out
-    first and removed only after the new one is in place."""
+def _move_into_place(staging: Path, output_dir: Path, force: bool) -> None:
+    """Rename the finished package to output_dir, atomically checking that nothing appeared
+    there meanwhile: rename(2) replaces only an empty folder, so a file written into
+    OUTPUT_DIR during the export, or another export finishing first, makes this one fail
+    instead of deleting their work. With --force an existing folder is swapped out first and
+    removed only after the new one is in place."""
     previous = None
-    if output_dir.exists():
-        previous = output_dir.with_name(f".{output_dir.name}.previous-{staging.name[-8:]}")
+    if force and output_dir.exists():
+        suffix = staging.name.rsplit(".partial-", 1)[-1]
+        previous = output_dir.with_name(f".{output_dir.name}.previous-{suffix}")
         output_dir.rename(previous)
     try:
         staging.rename(output_dir)
-    except OSError:
+    except OSError as error:
         if previous is not None:
             previous.rename(output_dir)
+        if error.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise ModelExportError(
+                f"{output_dir}: something was written there during the export (another export?);"
+                " left it untouched (use --force to replace it)"
+            ) from None
         raise
     if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
+        try:
+            shutil.rmtree(previous)
+        except OSError as error:
+            raise ModelExportError(
+                f"package written to {output_dir}, but the replaced folder {previous} could not "
+                f"be removed: {error.strerror or error}"
+            ) from None
 
 
 def _first_line(error: Exception) -> str:

@@ -11,30 +11,33 @@ from modelexport.errors import ModelExportError
 
 @dataclass(frozen=True)
 class TaskSpec:
-    """How a task is exported: the Auto class that loads the head, and the ONNX output names
-    (Optimum's names, so ORTModelFor* finds them)."""
+    """How a task is exported: the Auto class that loads the head, the ONNX output names
+    (Optimum's names, so ORTModelFor* finds them) and Optimum's class. Read from the task
+    registry of the C++ core (modelexport/task.h), never spelled here."""
 
     name: str
     auto_class: str
     output_names: tuple[str, ...]
+    ort_model_class: str
     uses_text_pairs: bool = False
 
 
-TASKS: dict[str, TaskSpec] = {
-    spec.name: spec
-    for spec in (
-        TaskSpec("feature-extraction", "AutoModel", ("last_hidden_state",)),
-        TaskSpec("text-classification", "AutoModelForSequenceClassification", ("logits",)),
-        TaskSpec("token-classification", "AutoModelForTokenClassification", ("logits",)),
-        TaskSpec(
-            "question-answering",
-            "AutoModelForQuestionAnswering",
-            ("start_logits", "end_logits"),
-            uses_text_pairs=True,
-        ),
-        TaskSpec("fill-mask", "AutoModelForMaskedLM", ("logits",)),
-    )
-}
+def _registry() -> dict[str, TaskSpec]:
+    from modelexport import _native
+
+    return {
+        task["name"]: TaskSpec(
+            name=task["name"],
+            auto_class=task["auto_model_class"],
+            output_names=tuple(task["outputs"]),
+            ort_model_class=task["ort_model_class"],
+            uses_text_pairs=task["text_pairs"],
+        )
+        for task in _native.task_registry()
+    }
+
+
+TASKS: dict[str, TaskSpec] = _registry()
 
 
 def supported_tasks_text() -> str:

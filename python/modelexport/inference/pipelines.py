@@ -238,8 +238,6 @@ class QuestionAnsweringPipeline:
         for item in items:
             if not isinstance(item, dict) or not {"question", "context"} <= item.keys():
                 raise ValueError("each input must be a dict with 'question' and 'context'")
-            if not item["question"] or not item["context"]:
-                raise ValueError("question and context must not be empty")
             pairs.append((item["question"], item["context"]))
         return pairs, isinstance(inputs, dict)
 

@@ -1,0 +1,35 @@
+// Limits on what a package may ask of the runtime. A package is data from strangers: every size
+// it controls (nesting, decoded metadata, padding, fixed dimensions, threads) is checked once,
+// where the package is read, and exceeding a limit is a one-line std::invalid_argument naming
+// the file, the key and the limit. The values are far above what real models use (see each)
+// and low enough that opening a package costs at most a small multiple of its size on disk.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace modelexport::limits {
+
+// JSON nesting (tokenizer.json, config.json, metadata values): serde_json's recursion limit,
+// which `tokenizers` and therefore transformers already enforce; real configs nest < 10 deep.
+inline constexpr int kMaxJsonDepth = 127;
+
+// A `gz:` metadata value may expand to at most kMaxMetadataExpansion times its stored size plus
+// 1 MiB, and never past kMaxDecodedMetadataBytes. JSON compresses 5-20x; a gzip bomb ~1000x.
+inline constexpr std::size_t kMaxMetadataExpansion = 64;
+inline constexpr std::size_t kMaxDecodedMetadataBytes = std::size_t{256} << 20;
+
+// tokenizer.json padding: pad_to_multiple_of (real values: 8 to 128) and a Fixed length.
+inline constexpr std::uint64_t kMaxPadToMultipleOf = 65536;
+inline constexpr std::uint64_t kMaxPaddingLength = std::uint64_t{1} << 20;
+
+// Fixed graph input dimensions: a sequence (or any non-batch) dimension, the batch, and the
+// elements of one input tensor (2^24 int64 = 128 MiB).
+inline constexpr std::int64_t kMaxFixedDimension = std::int64_t{1} << 20;
+inline constexpr std::int64_t kMaxFixedBatch = 4096;
+inline constexpr std::int64_t kMaxInputElements = std::int64_t{1} << 24;
+
+// Intra/inter-op threads: at most max(16, 4 x hardware threads); more only thrash.
+int max_threads();
+
+}  // namespace modelexport::limits

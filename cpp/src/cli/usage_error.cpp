@@ -1,0 +1,38 @@
+// The one error handler of the native commands (see usage_error.h).
+#include "cli/usage_error.h"
+
+#include <new>
+
+namespace modelexport::cli {
+namespace {
+
+// One line: newlines inside a message (ORT's, a path's) become spaces.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
+}  // namespace
+
+int report_usage_error(const std::string& program, const std::string& message, std::ostream& err) {
+  err << program << ": " << one_line(message) << " (see --help)\n";
+  return 2;
+}
+
+int run_guarded(const std::string& program, std::ostream& err, const std::function<void()>& body) {
+  try {
+    body();
+    return 0;
+  } catch (const UsageError& e) {
+    return report_usage_error(program, e.what(), err);
+  } catch (const std::bad_alloc&) {
+    err << program << ": error: out of memory\n";
+  } catch (const std::exception& e) {
+    err << program << ": error: " << one_line(e.what()) << "\n";
+  }
+  return 1;
+}
+
+}  // namespace modelexport::cli
