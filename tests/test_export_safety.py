@@ -131,3 +131,9 @@ def test_extract_writes_a_standalone_model_from_external_weights(cli, export_cac
         assert refused.returncode == 1, refused.stdout
         assert "refusing to overwrite" in refused.stderr
     assert files_of(package) == before
+
+
+def test_path_like_sources_get_the_same_errors_as_strings(tmp_path):
+    for model in (tmp_path / "missing", str(tmp_path / "missing")):
+        with pytest.raises(ModelExportError, match="model not found"):
+            exporter.export_with_config(model, tmp_path / "out")

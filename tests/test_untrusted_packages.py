@@ -43,6 +43,14 @@ def deep(component: str, key: str, leaf: str) -> Callable[[dict], None]:
     return change
 
 
+def id_past_the_vocabulary(document: dict) -> None:
+    """Every word maps to an id the embedding table does not have: ONNX Runtime fails the run."""
+    vocab = document["model"]["vocab"]
+    for token in vocab:
+        if token not in ("[CLS]", "[SEP]", "[PAD]"):
+            vocab[token] = 10_000_000
+
+
 def huge_padding(document: dict) -> None:
     document["padding"] = {"strategy": "BatchLongest", "pad_to_multiple_of": 1_000_000_000}
 
@@ -96,6 +104,7 @@ CASES = {
     ),
     "pad_to_multiple_of 1e9": (edit_tokenizer(huge_padding), "over the limit of 65536"),
     "tokenizer.json outside": (tokenizer_outside, "resolves outside the package"),
+    "token id past the vocabulary": (edit_tokenizer(id_past_the_vocabulary), "ONNX Runtime"),
     "format version 3.0": (set_metadata("hf_metadata_version", "3.0"), "version 3.0"),
     "deep model config": (
         set_metadata("hf_model_config", '{"a":' + "[" * 100_000 + "]" * 100_000 + "}"),

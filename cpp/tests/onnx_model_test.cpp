@@ -45,6 +45,25 @@ TEST(OnnxModel, MissingFileIsARuntimeErrorNamingIt) {
   }
 }
 
+TEST(ReadMetadataProps, SkipsTheGraphAndMatchesAFullParse) {
+  ScratchDir dir;
+  OnnxModel model = OnnxModel::parse(testing::identity_model_bytes(), "mem");
+  model.set_metadata("hf_pipeline_task", "fill-mask");
+  model.set_metadata("other", std::string(50000, 'x'));
+  const std::string path = dir.file("model.onnx");
+  model.save(path);
+  EXPECT_EQ(read_metadata_props(path), model.metadata_props());
+
+  const std::string bytes = model.serialize();
+  for (std::size_t cut : {std::size_t{1}, bytes.size() / 2, bytes.size() - 1}) {
+    testing::write_text(path, bytes.substr(0, cut));
+    EXPECT_THROW(read_metadata_props(path), std::invalid_argument) << cut;
+  }
+  testing::write_text(path, "");
+  EXPECT_THROW(read_metadata_props(path), std::invalid_argument);
+  EXPECT_THROW(read_metadata_props(dir.file("absent.onnx")), std::runtime_error);
+}
+
 TEST(OnnxModel, SetMetadataReplacesInPlaceAndAppendsNewKeys) {
   OnnxModel model = OnnxModel::parse(testing::identity_model_bytes(), "mem");
   model.set_metadata("a", "1");

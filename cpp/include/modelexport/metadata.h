@@ -59,6 +59,7 @@ PackageMetadata from_metadata_props(const MetadataProps& props, const std::strin
 
 // All props of a model with every value decoded.
 MetadataProps decoded_metadata_props(const OnnxModel& model, const std::string& origin);
+MetadataProps decoded_metadata_props(MetadataProps props, const std::string& origin);
 
 // Writes `meta` into the model, replacing the hf_* keys it sets and keeping every other key.
 void apply_package_metadata(OnnxModel& model, const PackageMetadata& meta);

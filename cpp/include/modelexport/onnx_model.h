@@ -25,6 +25,12 @@ struct TensorInfo {
   bool rank_known = true;
 };
 
+// The model-level metadata_props of the ONNX file at `path` (values as stored), read without
+// parsing the graph: the graph and its weights are skipped on disk, so this costs a few
+// kilobytes of memory whatever the model's size. Throws like OnnxModel::load; a damaged graph
+// is not noticed here (ONNX Runtime reports it when it loads the model).
+MetadataProps read_metadata_props(const std::string& path);
+
 class OnnxModel {
  public:
   // Throws std::runtime_error when the file cannot be read and std::invalid_argument when its

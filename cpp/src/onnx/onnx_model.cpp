@@ -1,6 +1,11 @@
 // OnnxModel: protobuf-backed ONNX model with metadata editing and graph signature queries.
 #include "modelexport/onnx_model.h"
 
+#include <fcntl.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include <limits>
 #include <stdexcept>
 #include <unordered_set>
@@ -92,6 +97,46 @@ OnnxModel& OnnxModel::operator=(OnnxModel&&) noexcept = default;
 OnnxModel::~OnnxModel() = default;
 
 OnnxModel OnnxModel::load(const std::string& path) { return parse(read_file(path), path); }
+
+MetadataProps read_metadata_props(const std::string& path) {
+  using google::protobuf::internal::WireFormatLite;
+  constexpr int kGraphField = 7;
+  constexpr int kMetadataPropsField = 14;
+  constexpr int kIrVersionField = 1;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot read " + path);
+  google::protobuf::io::FileInputStream file(fd);
+  file.SetCloseOnDelete(true);
+  google::protobuf::io::CodedInputStream input(&file);
+  const auto corrupt = [&path](const char* what) {
+    return std::invalid_argument(path + ": not a valid ONNX model (" + what + ")");
+  };
+  MetadataProps props;
+  bool has_graph = false;
+  bool has_ir_version = false;
+  for (std::uint32_t tag = input.ReadTag(); tag != 0; tag = input.ReadTag()) {
+    const int field = static_cast<int>(WireFormatLite::GetTagFieldNumber(tag));
+    const auto wire_type = WireFormatLite::GetTagWireType(tag);
+    if (field == kMetadataPropsField && wire_type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      std::uint32_t length = 0;
+      std::string bytes;
+      onnx::StringStringEntryProto entry;
+      if (!input.ReadVarint32(&length) || !input.ReadString(&bytes, static_cast<int>(length)) ||
+          !entry.ParseFromString(bytes)) {
+        throw corrupt("metadata_props");
+      }
+      props.emplace_back(entry.key(), entry.value());
+      continue;
+    }
+    has_graph = has_graph || field == kGraphField;
+    has_ir_version = has_ir_version || field == kIrVersionField;
+    if (!WireFormatLite::SkipField(&input, tag)) throw corrupt("truncated or malformed");
+  }
+  if (!input.ConsumedEntireMessage() || file.GetErrno() != 0)
+    throw corrupt("protobuf parse failed");
+  if (!has_graph || !has_ir_version) throw corrupt("no graph or no IR version");
+  return props;
+}
 
 OnnxModel OnnxModel::parse(std::string_view bytes, const std::string& origin) {
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {

@@ -94,7 +94,10 @@ MetadataProps to_metadata_props(const PackageMetadata& meta) {
 }
 
 MetadataProps decoded_metadata_props(const OnnxModel& model, const std::string& origin) {
-  MetadataProps props = model.metadata_props();
+  return decoded_metadata_props(model.metadata_props(), origin);
+}
+
+MetadataProps decoded_metadata_props(MetadataProps props, const std::string& origin) {
   for (auto& [key, value] : props) {
     try {
       value = decode_metadata_value(value, key);

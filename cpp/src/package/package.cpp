@@ -135,7 +135,8 @@ Package Package::open(const std::string& path, const std::string& task_override)
   impl->model_path = resolve_model_path(path);
   fs::path directory = fs::path(impl->model_path).parent_path();
   impl->directory = directory.empty() ? "." : directory.string();
-  impl->metadata = decoded_metadata_props(OnnxModel::load(impl->model_path), impl->model_path);
+  // Only the metadata: the graph and weights are ONNX Runtime's to load (once, by the session).
+  impl->metadata = decoded_metadata_props(read_metadata_props(impl->model_path), impl->model_path);
   auto prop = [&](std::string_view key) -> const std::string* {
     for (const auto& [k, v] : impl->metadata) {
       if (k == key) return &v;

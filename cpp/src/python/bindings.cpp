@@ -48,7 +48,8 @@ void write_graphml(const std::string& model_path, const std::string& output_path
 
 modelexport::MetadataProps read_metadata(const std::string& path) {
   const std::string model_path = modelexport::resolve_model_path(path);
-  return modelexport::decoded_metadata_props(modelexport::OnnxModel::load(model_path), model_path);
+  return modelexport::decoded_metadata_props(modelexport::read_metadata_props(model_path),
+                                             model_path);
 }
 
 }  // namespace
