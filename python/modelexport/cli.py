@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from modelexport import _native
+from modelexport._native import metadata_keys as keys
 from modelexport.errors import ModelExportError
 from modelexport.export.progress import TimingReporter
 from modelexport.interrupt import INTERRUPTED
@@ -183,7 +184,6 @@ def inspect(
     ] = None,
 ) -> None:
     """Show a package's task, inputs/outputs, source, versions and metadata."""
-    from modelexport import _native
 
     if graphml is not None:
         try:
@@ -207,12 +207,12 @@ def inspect(
     metadata = description["metadata"]
     stdout.print(f"[bold]{description['model_path']}[/bold]")
     stdout.print(f"task: [bold]{description['task']}[/bold]")
-    source = metadata.get("hf_model_source")
+    source = metadata.get(keys.MODEL_SOURCE)
     if source == "hub":
         stdout.print(f"source: hub {metadata.get('hf_hub_id')} @ {metadata.get('hf_hub_revision')}")
     elif source == "local":
         stdout.print(f"source: local {metadata.get('hf_original_path')}")
-    export_config = metadata.get("hf_export_config", {})
+    export_config = metadata.get(keys.EXPORT_CONFIG, {})
     if isinstance(export_config, dict):
         versions = export_config.get("versions", {})
         stdout.print(
@@ -243,8 +243,6 @@ def inspect(
 
 def _print_tree(path: str, depth: int | None, as_json: bool) -> None:
     from rich.tree import Tree
-
-    from modelexport import _native
 
     try:
         package = Path(_native.resolve_model_path(path)).parent
@@ -301,7 +299,6 @@ def extract(
     output: Annotated[Path, typer.Option("--output", "-o", help="ONNX file to write.")],
 ) -> None:
     """Write one module's subgraph as a standalone, runnable ONNX model."""
-    from modelexport import _native
 
     try:
         _native.extract_module(_native.resolve_model_path(path), module, str(output))

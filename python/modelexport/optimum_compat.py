@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from modelexport import _native
+from modelexport._native import metadata_keys as keys
 from modelexport.errors import ModelExportError
 from modelexport.export.tasks import task_spec
 from modelexport.export.validation import max_abs_difference
@@ -92,8 +93,8 @@ def validate_optimum_compatibility_many(
             job = {
                 "texts": list(TOKENIZER_CHECK_TEXTS),
                 "package": str(package),
-                "model_class": task_spec(metadata["hf_pipeline_task"]).ort_model_class,
-                "output_names": list(task_spec(metadata["hf_pipeline_task"]).output_names),
+                "model_class": task_spec(metadata[keys.PIPELINE_TASK]).ort_model_class,
+                "output_names": list(task_spec(metadata[keys.PIPELINE_TASK]).output_names),
                 "inputs": f"{scratch}/inputs-{index}.npz",
                 "outputs": f"{scratch}/outputs-{index}.npz",
             }

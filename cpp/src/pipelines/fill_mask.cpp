@@ -8,18 +8,12 @@
 #include "modelexport/package.h"
 #include "modelexport/pipeline.h"
 #include "modelexport/tokenizer.h"
+#include "pipelines/numeric.h"
 
 namespace modelexport {
 namespace {
 
-std::vector<double> softmax(const float* logits, std::size_t size) {
-  std::vector<double> scores(logits, logits + size);
-  double peak = *std::max_element(scores.begin(), scores.end());
-  double total = 0;
-  for (double& s : scores) total += (s = std::exp(s - peak));
-  for (double& s : scores) s /= total;
-  return scores;
-}
+using pipelines::softmax;
 
 }  // namespace
 

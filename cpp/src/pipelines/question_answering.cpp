@@ -8,6 +8,7 @@
 
 #include "modelexport/package.h"
 #include "modelexport/pipeline.h"
+#include "pipelines/numeric.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 
@@ -28,10 +29,7 @@ std::vector<double> masked_softmax(const FloatTensor& logits, const std::vector<
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (!allowed[i]) p[i] = -10000.0;
   }
-  const double peak = *std::max_element(p.begin(), p.end());
-  double total = 0;
-  for (double& v : p) total += (v = std::exp(v - peak));
-  for (double& v : p) v /= total;
+  pipelines::softmax_in_place(p);
   return p;
 }
 

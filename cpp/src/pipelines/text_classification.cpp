@@ -4,6 +4,7 @@
 
 #include "modelexport/package.h"
 #include "modelexport/pipeline.h"
+#include "pipelines/numeric.h"
 
 namespace modelexport {
 
@@ -32,12 +33,9 @@ std::vector<std::vector<ScoredLabel>> TextClassificationPipeline::operator()(
     const std::vector<float>& logits = row.outputs.front().data;
     std::vector<double> scores(logits.begin(), logits.end());
     if (function == ClassificationFunction::kSoftmax) {
-      double peak = *std::max_element(scores.begin(), scores.end());
-      double total = 0;
-      for (double& s : scores) total += (s = std::exp(s - peak));
-      for (double& s : scores) s /= total;
+      pipelines::softmax_in_place(scores);
     } else if (function == ClassificationFunction::kSigmoid) {
-      for (double& s : scores) s = 1.0 / (1.0 + std::exp(-s));
+      pipelines::sigmoid_in_place(scores);
     }
     std::vector<ScoredLabel> ranked;
     for (std::size_t i = 0; i < scores.size(); ++i) {

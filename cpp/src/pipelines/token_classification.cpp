@@ -6,6 +6,7 @@
 
 #include "modelexport/package.h"
 #include "modelexport/pipeline.h"
+#include "pipelines/numeric.h"
 
 namespace modelexport {
 namespace {
@@ -36,14 +37,7 @@ std::size_t count_chars(const std::string& s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-std::vector<double> softmax(const float* logits, std::size_t n) {
-  std::vector<double> scores(logits, logits + n);
-  const double peak = *std::max_element(scores.begin(), scores.end());
-  double total = 0;
-  for (double& s : scores) total += (s = std::exp(s - peak));
-  for (double& s : scores) s /= total;
-  return scores;
-}
+using pipelines::softmax;
 
 std::size_t argmax(const std::vector<double>& v) {
   return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());

@@ -93,6 +93,23 @@ NB_MODULE(_native, m) {
         nb::call_guard<nb::gil_scoped_release>(),
         "JSON description of a package (what inspect prints).");
   m.def("resolve_model_path", &modelexport::resolve_model_path, "path"_a);
+  // The metadata keys of the package format (a namespace), so that no Python file spells one.
+  namespace k = modelexport::metadata_keys;
+  nb::dict keys;
+  for (const auto& [name, key] : {std::pair<const char*, std::string_view>{"VERSION", k::kVersion},
+                                  {"PIPELINE_TASK", k::kPipelineTask},
+                                  {"MODEL_CONFIG", k::kModelConfig},
+                                  {"PROCESSOR_CONFIG", k::kProcessorConfig},
+                                  {"MODEL_SOURCE", k::kModelSource},
+                                  {"HUB_ID", k::kHubId},
+                                  {"HUB_REVISION", k::kHubRevision},
+                                  {"ORIGINAL_PATH", k::kOriginalPath},
+                                  {"EXPORT_CONFIG", k::kExportConfig},
+                                  {"EXPORT_TIMESTAMP", k::kExportTimestamp}}) {
+    keys[name] = std::string(key);
+  }
+  keys["FORMAT_VERSION"] = std::string(modelexport::kMetadataFormatVersion);
+  m.attr("metadata_keys") = nb::module_::import_("types").attr("SimpleNamespace")(**keys);
   m.def(
       "task_registry",
       [] {

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from modelexport import _native
+from modelexport._native import metadata_keys as keys
 from modelexport.errors import ModelExportError
 from modelexport.export.inputs import (
     EXAMPLE_TEXTS,
@@ -594,8 +595,8 @@ def load_inputs_for_package(package_dir: Path) -> dict[str, np.ndarray]:
     import transformers
 
     metadata = dict(_native.read_metadata(str(package_dir)))
-    export_config = json.loads(metadata["hf_export_config"])
-    spec = task_spec(metadata["hf_pipeline_task"])
+    export_config = json.loads(metadata[keys.EXPORT_CONFIG])
+    spec = task_spec(metadata[keys.PIPELINE_TASK])
     tokenizer = transformers.AutoTokenizer.from_pretrained(package_dir)
     _ensure_pad_token(tokenizer)
     shapes = Shapes(
@@ -623,16 +624,16 @@ def validate_package_against_source(package_dir: str | Path, atol: float = DEFAU
 
     model_path = Path(_native.resolve_model_path(str(package_dir)))
     metadata = dict(_native.read_metadata(str(model_path)))
-    if "hf_model_source" not in metadata:
+    if keys.MODEL_SOURCE not in metadata:
         raise ModelExportError(f"{model_path}: no modelexport metadata (hf_model_source)")
-    if metadata["hf_model_source"] == "hub":
-        source = resolve_model(metadata["hf_hub_id"], metadata["hf_hub_revision"])
+    if metadata[keys.MODEL_SOURCE] == "hub":
+        source = resolve_model(metadata[keys.HUB_ID], metadata[keys.HUB_REVISION])
     else:
-        original = Path(metadata["hf_original_path"])
+        original = Path(metadata[keys.ORIGINAL_PATH])
         if not original.is_dir():
             raise ModelExportError(f"source model folder {original} no longer exists")
         source = ModelSource(path=original, kind="local")
-    spec = task_spec(metadata["hf_pipeline_task"])
+    spec = task_spec(metadata[keys.PIPELINE_TASK])
     model, _ = _load_model_and_tokenizer(source, spec, trust_remote_code=False)
     module = TaskOutputs(model, spec.output_names).eval()
     cases = [("package input", load_inputs_for_package(model_path.parent))]

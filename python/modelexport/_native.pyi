@@ -1,0 +1,200 @@
+"""modelexport C++ core"""
+
+from collections.abc import Sequence
+import types
+
+
+class ModelSource:
+    def __init__(self) -> None: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @kind.setter
+    def kind(self, arg: str, /) -> None: ...
+
+    @property
+    def hub_id(self) -> str: ...
+
+    @hub_id.setter
+    def hub_id(self, arg: str, /) -> None: ...
+
+    @property
+    def hub_revision(self) -> str: ...
+
+    @hub_revision.setter
+    def hub_revision(self, arg: str, /) -> None: ...
+
+    @property
+    def original_path(self) -> str: ...
+
+    @original_path.setter
+    def original_path(self, arg: str, /) -> None: ...
+
+class PackageMetadata:
+    def __init__(self) -> None: ...
+
+    @property
+    def task(self) -> str: ...
+
+    @task.setter
+    def task(self, arg: str, /) -> None: ...
+
+    @property
+    def model_config_json(self) -> str: ...
+
+    @model_config_json.setter
+    def model_config_json(self, arg: str, /) -> None: ...
+
+    @property
+    def processor_config_json(self) -> str: ...
+
+    @processor_config_json.setter
+    def processor_config_json(self, arg: str, /) -> None: ...
+
+    @property
+    def source(self) -> ModelSource: ...
+
+    @source.setter
+    def source(self, arg: ModelSource, /) -> None: ...
+
+    @property
+    def export_config_json(self) -> str: ...
+
+    @export_config_json.setter
+    def export_config_json(self, arg: str, /) -> None: ...
+
+    @property
+    def export_timestamp(self) -> str: ...
+
+    @export_timestamp.setter
+    def export_timestamp(self, arg: str, /) -> None: ...
+
+def write_package_model(source_path: str, model_path: str, hierarchy_path: str, metadata: PackageMetadata, modules: Sequence[tuple[str, str, int, bool]], tag_nodes: bool, scope_root: str) -> str:
+    """
+    Tag every node with its module (unless tag_nodes is false), embed the package metadata, write model.onnx and model_hierarchy.json; returns the hierarchy JSON.
+    """
+
+def extract_module(model_path: str, module_path: str, output_path: str) -> None:
+    """Write one module's subgraph as a standalone ONNX model."""
+
+def write_graphml(model_path: str, output_path: str) -> None:
+    """Write the graph as GraphML with one compound node per module."""
+
+def read_metadata(path: str) -> list[tuple[str, str]]:
+    """
+    All model-level metadata_props of a package or .onnx file, values decoded.
+    """
+
+def describe_package_json(path: str) -> str:
+    """JSON description of a package (what inspect prints)."""
+
+def resolve_model_path(path: str) -> str: ...
+
+metadata_keys: types.SimpleNamespace = ...
+
+def task_registry() -> list:
+    """
+    The task registry of the C++ core, in display order: one dict per task.
+    """
+
+def detect_task(config_json: str, sentence_transformers: bool, origin: str) -> str:
+    """
+    The pipeline task for a config.json (architectures), as the runtime decides it.
+    """
+
+def run_command(args: Sequence[bytes]) -> int:
+    """
+    `modelexport-run` in process: args[0] names the program; prints the results on stdout and one line per problem on stderr; returns the exit code (0, 1 error, 2 bad usage).
+    """
+
+def package_task(path: str) -> str:
+    """
+    The pipeline task of a package (metadata, else config.json architectures).
+    """
+
+class TextClassificationPipeline:
+    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
+
+    def __call__(self, inputs: Sequence[tuple[str, str | None]], top_k: object | None, function: str = 'default') -> list[list[tuple[str, float]]]: ...
+
+class FeatureExtractionPipeline:
+    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
+
+    def __call__(self, inputs: Sequence[tuple[str, str | None]]) -> list[list[list[float]]]: ...
+
+    def sentence_embeddings(self, inputs: Sequence[tuple[str, str | None]]) -> list[list[float]]: ...
+
+class FillMaskPipeline:
+    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
+
+    def __call__(self, inputs: Sequence[tuple[str, str | None]], top_k: object = 5, targets: Sequence[str] = []) -> list[list[list[tuple[float, int, str, str]]]]: ...
+
+class TokenClassificationPipeline:
+    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
+
+    def __call__(self, texts: Sequence[str], aggregation_strategy: str = 'none', ignore_labels: Sequence[str] = ['O']) -> list[list[tuple[str, float, int | None, str, int, int]]]: ...
+
+class QuestionAnsweringPipeline:
+    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
+
+    def __call__(self, pairs: Sequence[tuple[str, str]], top_k: object = 1, doc_stride: object | None = None, max_answer_len: object = 15, max_seq_len: object | None = None, handle_impossible_answer: bool = False, align_to_words: bool = True) -> list[list[tuple[float, int, int, str]]]: ...
+
+class Encoding:
+    @property
+    def ids(self) -> list[int]: ...
+
+    @property
+    def type_ids(self) -> list[int]: ...
+
+    @property
+    def tokens(self) -> list[str]: ...
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]: ...
+
+    @property
+    def special_tokens_mask(self) -> list[int]: ...
+
+    @property
+    def attention_mask(self) -> list[int]: ...
+
+    @property
+    def word_ids(self) -> list[int]: ...
+
+    @property
+    def sequence_ids(self) -> list[int]: ...
+
+    @property
+    def overflowing(self) -> list[Encoding]: ...
+
+    def __len__(self) -> int: ...
+
+class Tokenizer:
+    @staticmethod
+    def from_file(path: str) -> Tokenizer: ...
+
+    @staticmethod
+    def from_str(json: str) -> Tokenizer: ...
+
+    def encode(self, sequence: str, pair: str | None = None, add_special_tokens: bool = True) -> Encoding: ...
+
+    def encode_batch(self, input: Sequence[str], add_special_tokens: bool = True) -> list[Encoding]: ...
+
+    def encode_batch_pairs(self, input: Sequence[tuple[str, str]], add_special_tokens: bool = True) -> list[Encoding]: ...
+
+    def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str: ...
+
+    def token_to_id(self, token: "std::basic_string_view<char, std::char_traits<char> >") -> int | None: ...
+
+    def id_to_token(self, id: int) -> str | None: ...
+
+    def get_vocab_size(self, with_added_tokens: bool = True) -> int: ...
+
+    def no_padding(self) -> None: ...
+
+    def no_truncation(self) -> None: ...
+
+    def enable_truncation(self, max_length: int, stride: int = 0, strategy: str = 'longest_first', direction: str = 'right') -> None: ...
+
+    def enable_padding(self, length: int | None = None, pad_id: int = 0, pad_type_id: int = 0, pad_token: str = '[PAD]', pad_to_multiple_of: int | None = None) -> None: ...
