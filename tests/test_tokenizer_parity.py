@@ -259,7 +259,7 @@ def test_tool_usage_and_errors(tmp_path):
     if not binary.exists():
         pytest.fail(f"{binary} not built")
     usage = subprocess.run([str(binary)], capture_output=True, text=True, check=False)
-    assert usage.returncode == 2 and "usage:" in usage.stderr
+    assert usage.returncode == 2 and "TOKENIZER_JSON is required" in usage.stderr
     bad = tmp_path / "bad.json"
     data = minilm_json()
     data["pre_tokenizer"] = {
@@ -272,9 +272,11 @@ def test_tool_usage_and_errors(tmp_path):
     )
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"error: {bad}: pre_tokenizer.pretokenizers[1].type: unknown pre-tokenizer 'Foo'"
+        f"modelexport-tokenize: error: {bad}: pre_tokenizer.pretokenizers[1].type: "
+        "unknown pre-tokenizer 'Foo'"
     )
     missing = subprocess.run(
         [str(binary), str(tmp_path / "none.json")], capture_output=True, text=True, check=False
     )
-    assert missing.returncode == 1 and missing.stderr.startswith("error: cannot read")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("modelexport-tokenize: error: cannot read")

@@ -168,7 +168,7 @@ def finish_native(process: subprocess.Popen, work: Path, fixture: str) -> list[s
         pytest.fail(f"{fixture}: the native tool cannot load it: {message}", pytrace=False)
     assert process.returncode in (0, 1), message
     if process.returncode == 1:
-        assert message.startswith("error: "), message
+        assert message.startswith("modelexport-tokenize: error: "), message
     return lines
 
 

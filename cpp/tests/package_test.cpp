@@ -144,3 +144,18 @@ TEST(TaskRegistry, NamesAreUniqueAndEveryTaskIsDetectedFromItsSuffixes) {
 
 }  // namespace
 }  // namespace modelexport
+
+namespace modelexport {
+namespace {
+
+TEST(MaxSequenceLength, SmallestKnownLimitIgnoringSentinels) {
+  EXPECT_EQ(max_sequence_length(512, R"({"max_position_embeddings": 514})"), 512);
+  EXPECT_EQ(max_sequence_length(std::nullopt, R"({"n_positions": 1024})"), 1024);
+  EXPECT_EQ(max_sequence_length(256, R"({"max_position_embeddings": 128})"), 128);
+  EXPECT_EQ(max_sequence_length(1000000000000LL, R"({"max_position_embeddings": 512})"), 512);
+  EXPECT_EQ(max_sequence_length(std::nullopt, "{}"), std::nullopt);
+  EXPECT_EQ(max_sequence_length(-1, R"({"max_position_embeddings": 0})"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace modelexport

@@ -4,34 +4,18 @@
 // objects), the native counterpart of tokenizers' Tokenizer.encode for scripts and parity tests.
 // Exit codes: 0 ok, 1 error (a line that fails prints {"error": ...} and the run exits 1 at
 // the end), 2 bad usage.
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
+#include <CLI/CLI.hpp>
+#include <charconv>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/usage_error.h"
 #include "modelexport/tokenizer.h"
 
 namespace {
-
-constexpr const char* kUsage =
-    "usage: modelexport-tokenize TOKENIZER_JSON [options] < lines\n"
-    "  --pairs                each line is FIRST<TAB>SECOND (a sentence pair)\n"
-    "  --max-length N         truncate to N tokens (special tokens included)\n"
-    "  --truncation STRATEGY  longest_first (default), only_first or only_second\n"
-    "  --truncate-from SIDE   right (default) or left\n"
-    "  --stride N             tokens repeated between overflowing parts (needs truncation)\n"
-    "  --overflowing          print the parts truncation cut off (\"overflowing\", when any)\n"
-    "  --no-truncation        ignore tokenizer.json's truncation\n"
-    "  --pad-to N|longest     pad to N tokens, or to the longest of each batch\n"
-    "  --no-padding           ignore tokenizer.json's padding\n"
-    "  --batch-size N         lines encoded together (matters for --pad-to longest; default 1)\n"
-    "  --no-special-tokens    do not add special tokens ([CLS], [SEP], ...)\n"
-    "  --keep-special-tokens  keep special tokens in \"decoded\"\n"
-    "Lines are split on \\n only; invalid UTF-8 is replaced by U+FFFD.\n";
 
 struct Options {
   std::string tokenizer_path;
@@ -51,76 +35,74 @@ struct Options {
   bool overflowing = false;
 };
 
-struct UsageError {
-  std::string message;
-};
+using modelexport::cli::UsageError;
 
-std::size_t parse_count(const char* flag, const char* value) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long n = std::strtoull(value, &end, 10);
-  if (*value == '\0' || *end != '\0' || errno != 0 || value[0] == '-') {
-    throw UsageError{std::string(flag) + " expects a non-negative integer, got '" + value + "'"};
-  }
-  return static_cast<std::size_t>(n);
+// A count option: digits only (no sign, no suffix), within size_t.
+std::optional<std::size_t> to_count(const std::string& text) {
+  std::size_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return {};
+  return value;
 }
 
-Options parse_args(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) throw UsageError{arg + " needs a value"};
-      return argv[++i];
-    };
-    if (arg == "--pairs") {
-      o.pairs = true;
-    } else if (arg == "--max-length") {
-      o.max_length = parse_count("--max-length", value());
-    } else if (arg == "--truncation") {
-      o.strategy = value();
-    } else if (arg == "--stride") {
-      o.stride = parse_count("--stride", value());
-    } else if (arg == "--truncate-from") {
-      const std::string side = value();
-      if (side != "left" && side != "right") {
-        throw UsageError{"--truncate-from expects left or right, got '" + side + "'"};
-      }
-      o.truncate_from =
-          side == "left" ? modelexport::Direction::kLeft : modelexport::Direction::kRight;
-    } else if (arg == "--overflowing") {
-      o.overflowing = true;
-    } else if (arg == "--no-truncation") {
-      o.no_truncation = true;
-    } else if (arg == "--pad-to") {
-      o.pad_to = value();
-    } else if (arg == "--no-padding") {
-      o.no_padding = true;
-    } else if (arg == "--batch-size") {
-      o.batch_size = parse_count("--batch-size", value());
-      if (o.batch_size == 0) throw UsageError{"--batch-size must be at least 1"};
-    } else if (arg == "--no-special-tokens") {
-      o.add_special_tokens = false;
-    } else if (arg == "--keep-special-tokens") {
-      o.skip_special_tokens = false;
-    } else if (!arg.empty() && arg[0] == '-') {
-      throw UsageError{"unknown option " + arg};
-    } else if (o.tokenizer_path.empty()) {
-      o.tokenizer_path = arg;
-    } else {
-      throw UsageError{"unexpected argument " + arg};
-    }
-  }
-  if (o.tokenizer_path.empty()) throw UsageError{"missing TOKENIZER_JSON"};
-  return o;
+CLI::Validator count_validator(bool allow_longest) {
+  return CLI::Validator(
+      [allow_longest](std::string& text) -> std::string {
+        if ((allow_longest && text == "longest") || to_count(text)) return {};
+        return std::string("expects ") +
+               (allow_longest ? "N or 'longest'" : "a non-negative integer") + ", got '" + text +
+               "'";
+      },
+      allow_longest ? "N|longest" : "N");
+}
+
+void define_options(CLI::App& app, Options& o, std::vector<std::string>& counts) {
+  counts.resize(3);
+  app.add_option("TOKENIZER_JSON", o.tokenizer_path, "the tokenizer.json to encode with")
+      ->required();
+  app.add_flag("--pairs", o.pairs, "each line is FIRST<TAB>SECOND (a sentence pair)");
+  app.add_option("--max-length", counts[0], "truncate to N tokens (special tokens included)")
+      ->check(count_validator(false));
+  app.add_option_function<std::string>(
+         "--truncation", [&o](const std::string& v) { o.strategy = v; },
+         "longest_first (default), only_first or only_second")
+      ->check(CLI::IsMember({"longest_first", "only_first", "only_second"}));
+  app.add_option("--stride", counts[1], "tokens repeated between overflowing parts")
+      ->check(count_validator(false));
+  app.add_option_function<std::string>(
+         "--truncate-from",
+         [&o](const std::string& side) {
+           o.truncate_from =
+               side == "left" ? modelexport::Direction::kLeft : modelexport::Direction::kRight;
+         },
+         "right (default) or left")
+      ->check(CLI::IsMember({"left", "right"}));
+  app.add_flag("--overflowing", o.overflowing,
+               "print the parts truncation cut off (\"overflowing\", when any)");
+  app.add_flag("--no-truncation", o.no_truncation, "ignore tokenizer.json's truncation");
+  app.add_option_function<std::string>(
+         "--pad-to", [&o](const std::string& v) { o.pad_to = v; },
+         "pad to N tokens, or to the longest of each batch")
+      ->check(count_validator(true));
+  app.add_flag("--no-padding", o.no_padding, "ignore tokenizer.json's padding");
+  app.add_option("--batch-size", counts[2],
+                 "lines encoded together (matters for --pad-to longest; default 1)")
+      ->check(count_validator(false));
+  app.add_flag_callback(
+      "--no-special-tokens", [&o] { o.add_special_tokens = false; },
+      "do not add special tokens ([CLS], [SEP], ...)");
+  app.add_flag_callback(
+      "--keep-special-tokens", [&o] { o.skip_special_tokens = false; },
+      "keep special tokens in \"decoded\"");
+  app.footer("Lines are split on \\n only; invalid UTF-8 is replaced by U+FFFD.");
 }
 
 void configure(modelexport::Tokenizer& tokenizer, const Options& o) {
   if (o.no_truncation) tokenizer.set_truncation(std::nullopt);
   if ((o.stride || o.truncate_from) && !o.max_length && !tokenizer.truncation()) {
-    throw UsageError{
+    throw UsageError(
         "--stride and --truncate-from need truncation (--max-length N, or "
-        "tokenizer.json's)"};
+        "tokenizer.json's)");
   }
   if (o.max_length || o.strategy || o.stride || o.truncate_from) {
     modelexport::TruncationOptions t =
@@ -137,7 +119,7 @@ void configure(modelexport::Tokenizer& tokenizer, const Options& o) {
     if (*o.pad_to == "longest") {
       p.length.reset();
     } else {
-      p.length = parse_count("--pad-to", o.pad_to->c_str());
+      p.length = to_count(*o.pad_to).value_or(0);
     }
     tokenizer.set_padding(p);
   }
@@ -233,33 +215,39 @@ std::size_t run_batch(const modelexport::Tokenizer& tokenizer, const Options& o,
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::cout << kUsage;
-      return 0;
-    }
-  }
+  const std::string program = "modelexport-tokenize";
+  CLI::App app(
+      "Encodes stdin lines with a tokenizer.json; one compact JSON object per line. Exit codes: 0 "
+      "ok, 1 error (a failing line prints {\"error\": ...}), 2 bad usage.",
+      program);
   Options options;
+  std::vector<std::string> counts;
+  define_options(app, options, counts);
   try {
-    options = parse_args(argc, argv);
-  } catch (const UsageError& e) {
-    std::cerr << "modelexport-tokenize: " << e.message << "\n" << kUsage;
-    return 2;
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return modelexport::cli::report_usage_error(program, e.what(), std::cerr);
+  }
+  if (!counts[0].empty()) options.max_length = to_count(counts[0]);
+  if (!counts[1].empty()) options.stride = to_count(counts[1]);
+  if (!counts[2].empty()) options.batch_size = to_count(counts[2]).value_or(1);
+  if (options.batch_size == 0) {
+    return modelexport::cli::report_usage_error(program, "--batch-size must be at least 1",
+                                                std::cerr);
   }
   std::ios::sync_with_stdio(false);
-  try {
+  std::size_t failed = 0;
+  std::size_t total = 0;
+  const int code = modelexport::cli::run_guarded(program, std::cerr, [&] {
     modelexport::Tokenizer tokenizer = modelexport::Tokenizer::from_file(options.tokenizer_path);
     try {
       configure(tokenizer, options);
-    } catch (const UsageError& e) {
-      std::cerr << "modelexport-tokenize: " << e.message << "\n" << kUsage;
-      return 2;
     } catch (const std::invalid_argument& e) {
-      std::cerr << "modelexport-tokenize: " << e.what() << "\n" << kUsage;
-      return 2;
+      throw UsageError(e.what());  // options the tokenizer rejects (stride past max_length)
     }
-    std::size_t failed = 0;
-    std::size_t total = 0;
     std::vector<std::string> batch;
     std::string line;
     while (std::getline(std::cin, line)) {
@@ -275,12 +263,10 @@ int main(int argc, char** argv) {
       total += batch.size();
     }
     std::cout.flush();
-    if (failed > 0) {
-      std::cerr << "error: " << failed << " of " << total << " lines failed\n";
-      return 1;
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+  });
+  if (code != 0) return code;
+  if (failed > 0) {
+    std::cerr << program << ": error: " << failed << " of " << total << " lines failed\n";
     return 1;
   }
   return 0;

@@ -91,6 +91,11 @@ def describe_package_json(path: str) -> str:
 
 def resolve_model_path(path: str) -> str: ...
 
+def max_sequence_length(tokenizer_max: int | None, config_json: str) -> int | None:
+    """
+    The longest input a model accepts (the rule the runtime uses), or None when unknown.
+    """
+
 metadata_keys: types.SimpleNamespace = ...
 
 def task_registry() -> list:

@@ -42,7 +42,7 @@ class Package {
   // config.json problem_type ("" when unset).
   const std::string& problem_type() const;
   std::optional<SentencePooling> sentence_pooling() const;
-  // Longest input the model accepts (tokenizer model_max_length or max_position_embeddings).
+  // Longest input the model accepts: max_sequence_length() of the package's tokenizer and config.
   std::optional<std::int64_t> max_length() const;
   // A special token of the tokenizer ("mask_token", "cls_token", ...) as the exporter recorded it.
   std::optional<std::string> special_token(const std::string& name) const;
@@ -60,6 +60,12 @@ class Package {
 // supported tasks when the architecture maps to none.
 std::string detect_task(const std::string& config_json, bool sentence_transformers_folder,
                         const std::string& origin);
+
+// The longest input a model accepts, the one rule for exporter and runtime: the smallest of the
+// tokenizer's model_max_length and the config's max_position_embeddings / n_positions, ignoring
+// values <= 0 and "no limit" sentinels (>= 1e6). nullopt when none is known.
+std::optional<std::int64_t> max_sequence_length(std::optional<std::int64_t> tokenizer_max,
+                                                const std::string& config_json);
 
 // The tasks the exporter and the runtime support, in display order.
 const std::vector<std::string>& supported_tasks();

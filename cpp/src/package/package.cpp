@@ -260,17 +260,39 @@ std::optional<SentencePooling> Package::sentence_pooling() const {
   return found ? std::optional<SentencePooling>(pooling) : std::nullopt;
 }
 
+namespace {
+
+std::optional<std::int64_t> max_sequence_length(std::optional<std::int64_t> tokenizer_max,
+                                                const Json& config) {
+  // Sentinels: transformers writes 1e30 (VERY_LARGE_INTEGER) for "no limit".
+  constexpr std::int64_t kSentinel = 1000000;
+  std::optional<std::int64_t> smallest;
+  const auto consider = [&smallest](std::int64_t limit) {
+    if (limit > 0 && limit < kSentinel && (!smallest || limit < *smallest)) smallest = limit;
+  };
+  if (tokenizer_max) consider(*tokenizer_max);
+  for (const char* key : {"max_position_embeddings", "n_positions"}) {
+    if (config.is_object() && config.contains(key) && config[key].is_number_integer()) {
+      consider(config[key].get<std::int64_t>());
+    }
+  }
+  return smallest;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> max_sequence_length(std::optional<std::int64_t> tokenizer_max,
+                                                const std::string& config_json) {
+  return max_sequence_length(tokenizer_max, parse_json(config_json, "config"));
+}
+
 std::optional<std::int64_t> Package::max_length() const {
   const Json& processor = impl_->processor_config;
+  std::optional<std::int64_t> tokenizer_max;
   if (processor.contains("model_max_length") && processor["model_max_length"].is_number_integer()) {
-    return processor["model_max_length"].get<std::int64_t>();
+    tokenizer_max = processor["model_max_length"].get<std::int64_t>();
   }
-  const Json& config = impl_->model_config;
-  for (const char* key : {"max_position_embeddings", "n_positions"}) {
-    if (config.contains(key) && config[key].is_number_integer())
-      return config[key].get<std::int64_t>();
-  }
-  return std::nullopt;
+  return max_sequence_length(tokenizer_max, impl_->model_config);
 }
 
 std::optional<std::pair<std::string, std::int64_t>> Package::pad_token() const {

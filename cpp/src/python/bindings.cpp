@@ -1,5 +1,6 @@
 // The modelexport._native extension: thin nanobind wrappers over the public C++ API.
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
@@ -93,6 +94,9 @@ NB_MODULE(_native, m) {
         nb::call_guard<nb::gil_scoped_release>(),
         "JSON description of a package (what inspect prints).");
   m.def("resolve_model_path", &modelexport::resolve_model_path, "path"_a);
+  m.def("max_sequence_length", &modelexport::max_sequence_length, "tokenizer_max"_a.none(),
+        "config_json"_a,
+        "The longest input a model accepts (the rule the runtime uses), or None when unknown.");
   // The metadata keys of the package format (a namespace), so that no Python file spells one.
   namespace k = modelexport::metadata_keys;
   nb::dict keys;

@@ -331,16 +331,11 @@ def _module_tree(model: Any) -> list[tuple[str, str, int, bool]]:
 
 
 def _sequence_length(requested: int | None, tokenizer: Any, config: Any) -> int:
-    limits = [
-        limit
-        for limit in (
-            getattr(tokenizer, "model_max_length", None),
-            getattr(config, "max_position_embeddings", None),
-            getattr(config, "n_positions", None),
-        )
-        if isinstance(limit, int) and 0 < limit < 1_000_000
-    ]
-    ceiling = min(limits) if limits else None
+    tokenizer_max = getattr(tokenizer, "model_max_length", None)
+    ceiling = _native.max_sequence_length(
+        tokenizer_max if isinstance(tokenizer_max, int) and tokenizer_max < 2**63 else None,
+        config.to_json_string(use_diff=False),
+    )
     if requested is None:
         return min(DEFAULT_SEQUENCE_LENGTH, ceiling) if ceiling else DEFAULT_SEQUENCE_LENGTH
     if ceiling and requested > ceiling:
