@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "cli/usage_error.h"
 #include "modelexport/package_info.h"
@@ -57,13 +58,9 @@ int main(int argc, char** argv) {
   bool as_json = false;
   app.add_option("PATH", path, "a package directory or its model.onnx")->required();
   app.add_flag("--json", as_json, "print the description as JSON");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    return modelexport::cli::report_usage_error(program, e.what(), std::cerr);
+  const std::vector<std::string> args(argv, argv + argc);
+  if (const auto code = modelexport::cli::parse_command_line(app, args, std::cout, std::cerr)) {
+    return *code;
   }
   return modelexport::cli::run_guarded(program, std::cerr, [&] {
     const std::string description = modelexport::describe_package_json(path);

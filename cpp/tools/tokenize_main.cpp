@@ -223,13 +223,9 @@ int main(int argc, char** argv) {
   Options options;
   std::vector<std::string> counts;
   define_options(app, options, counts);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    return modelexport::cli::report_usage_error(program, e.what(), std::cerr);
+  const std::vector<std::string> args(argv, argv + argc);
+  if (const auto code = modelexport::cli::parse_command_line(app, args, std::cout, std::cerr)) {
+    return *code;
   }
   if (!counts[0].empty()) options.max_length = to_count(counts[0]);
   if (!counts[1].empty()) options.stride = to_count(counts[1]);

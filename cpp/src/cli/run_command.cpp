@@ -223,15 +223,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   RunArguments a;
   std::vector<std::string> counts;
   define_options(app, a, counts);
-  try {
-    std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    out << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    return report_usage_error(program, e.what(), err);
-  }
+  if (const auto code = parse_command_line(app, args, out, err)) return *code;
   if (!counts[0].empty()) a.top_k = to_count(counts[0]);
   if (!counts[1].empty()) a.doc_stride = to_count(counts[1]);
   if (!counts[2].empty()) a.max_answer_len = to_count(counts[2]);

@@ -21,6 +21,21 @@ int report_usage_error(const std::string& program, const std::string& message, s
   return 2;
 }
 
+std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::string>& args,
+                                      std::ostream& out, std::ostream& err) {
+  try {
+    // CLI11 takes the arguments in reverse order, without the program name.
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return report_usage_error(app.get_name(), e.what(), err);
+  }
+  return std::nullopt;
+}
+
 int run_guarded(const std::string& program, std::ostream& err, const std::function<void()>& body) {
   try {
     body();

@@ -2,10 +2,13 @@
 // exit code (1 error, 2 bad usage); nothing escapes as a crash or a traceback.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace modelexport::cli {
 
@@ -16,6 +19,11 @@ struct UsageError : std::runtime_error {
 
 // Prints "<program>: <message> (see --help)" and returns 2.
 int report_usage_error(const std::string& program, const std::string& message, std::ostream& err);
+
+// Parses `args` (args[0]: the program) into `app`: nullopt to go on, or the exit code to end
+// with (0 after printing --help on `out`, 2 after reporting bad usage on `err`).
+std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::string>& args,
+                                      std::ostream& out, std::ostream& err);
 
 // Runs `body`; returns 0, or prints "<program>: error: <what>" and returns 1 (2 for UsageError).
 int run_guarded(const std::string& program, std::ostream& err, const std::function<void()>& body);
