@@ -5,6 +5,7 @@ usage is one line and exit 2 from both, never a traceback."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -128,3 +129,16 @@ def test_python_api_bad_arguments_raise_value_error(export_cache):
         with pytest.raises(ValueError):
             call()
         assert name
+
+
+def test_arguments_that_are_not_utf8(export_cache):
+    from conftest import MODELEXPORT
+
+    package = os.fsencode(export_cache.get("bert-text-classification", "fixed").output_dir)
+    outputs = []
+    for command in ([os.fsencode(RUN_BINARY)], [os.fsencode(MODELEXPORT), b"run"]):
+        result = subprocess.run([*command, package, b"caf\xe9 \xff"], capture_output=True)
+        assert result.returncode == 0, result.stderr
+        assert b"Traceback" not in result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
