@@ -5,8 +5,8 @@
 // Exit codes: 0 ok, 1 error (a line that fails prints {"error": ...} and the run exits 1 at
 // the end), 2 bad usage.
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -17,6 +17,9 @@
 
 namespace {
 
+// --pad-to longest (pad to the longest of each batch) among the counts of --pad-to.
+constexpr std::size_t kLongest = std::numeric_limits<std::size_t>::max();
+
 struct Options {
   std::string tokenizer_path;
   bool pairs = false;
@@ -25,9 +28,9 @@ struct Options {
   std::optional<std::size_t> stride;
   std::optional<modelexport::Direction> truncate_from;
   bool no_truncation = false;
-  std::optional<std::string> pad_to;
+  std::optional<std::size_t> pad_to;  // kLongest: the longest of each batch
   bool no_padding = false;
-  std::size_t batch_size = 1;
+  std::optional<std::size_t> batch_size;  // unset: 1
   bool add_special_tokens = true;
   bool skip_special_tokens = true;
   // Off by default: a pair's parts are all combinations of its sequences' parts, so long
@@ -37,38 +40,18 @@ struct Options {
 
 using modelexport::cli::UsageError;
 
-// A count option: digits only (no sign, no suffix), within size_t.
-std::optional<std::size_t> to_count(const std::string& text) {
-  std::size_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return {};
-  return value;
-}
-
-CLI::Validator count_validator(bool allow_longest) {
-  return CLI::Validator(
-      [allow_longest](std::string& text) -> std::string {
-        if ((allow_longest && text == "longest") || to_count(text)) return {};
-        return std::string("expects ") +
-               (allow_longest ? "N or 'longest'" : "a non-negative integer") + ", got '" + text +
-               "'";
-      },
-      allow_longest ? "N|longest" : "N");
-}
-
-void define_options(CLI::App& app, Options& o, std::vector<std::string>& counts) {
-  counts.resize(3);
+void define_options(CLI::App& app, Options& o) {
+  using modelexport::cli::add_count_option;
   app.add_option("TOKENIZER_JSON", o.tokenizer_path, "the tokenizer.json to encode with")
       ->required();
   app.add_flag("--pairs", o.pairs, "each line is FIRST<TAB>SECOND (a sentence pair)");
-  app.add_option("--max-length", counts[0], "truncate to N tokens (special tokens included)")
-      ->check(count_validator(false));
+  add_count_option(app, "--max-length", o.max_length,
+                   "truncate to N tokens (special tokens included)");
   app.add_option_function<std::string>(
          "--truncation", [&o](const std::string& v) { o.strategy = v; },
          "longest_first (default), only_first or only_second")
       ->check(CLI::IsMember({"longest_first", "only_first", "only_second"}));
-  app.add_option("--stride", counts[1], "tokens repeated between overflowing parts")
-      ->check(count_validator(false));
+  add_count_option(app, "--stride", o.stride, "tokens repeated between overflowing parts");
   app.add_option_function<std::string>(
          "--truncate-from",
          [&o](const std::string& side) {
@@ -80,14 +63,11 @@ void define_options(CLI::App& app, Options& o, std::vector<std::string>& counts)
   app.add_flag("--overflowing", o.overflowing,
                "print the parts truncation cut off (\"overflowing\", when any)");
   app.add_flag("--no-truncation", o.no_truncation, "ignore tokenizer.json's truncation");
-  app.add_option_function<std::string>(
-         "--pad-to", [&o](const std::string& v) { o.pad_to = v; },
-         "pad to N tokens, or to the longest of each batch")
-      ->check(count_validator(true));
+  add_count_option(app, "--pad-to", o.pad_to, "pad to N tokens, or to the longest of each batch",
+                   "longest", kLongest);
   app.add_flag("--no-padding", o.no_padding, "ignore tokenizer.json's padding");
-  app.add_option("--batch-size", counts[2],
-                 "lines encoded together (matters for --pad-to longest; default 1)")
-      ->check(count_validator(false));
+  add_count_option(app, "--batch-size", o.batch_size,
+                   "lines encoded together (matters for --pad-to longest; default 1)");
   app.add_flag_callback(
       "--no-special-tokens", [&o] { o.add_special_tokens = false; },
       "do not add special tokens ([CLS], [SEP], ...)");
@@ -116,10 +96,10 @@ void configure(modelexport::Tokenizer& tokenizer, const Options& o) {
   if (o.no_padding) tokenizer.set_padding(std::nullopt);
   if (o.pad_to) {
     modelexport::PaddingOptions p = tokenizer.padding().value_or(modelexport::PaddingOptions{});
-    if (*o.pad_to == "longest") {
+    if (*o.pad_to == kLongest) {
       p.length.reset();
     } else {
-      p.length = to_count(*o.pad_to).value_or(0);
+      p.length = *o.pad_to;
     }
     tokenizer.set_padding(p);
   }
@@ -221,16 +201,13 @@ int main(int argc, char** argv) {
       "ok, 1 error (a failing line prints {\"error\": ...}), 2 bad usage.",
       program);
   Options options;
-  std::vector<std::string> counts;
-  define_options(app, options, counts);
+  define_options(app, options);
   const std::vector<std::string> args(argv, argv + argc);
   if (const auto code = modelexport::cli::parse_command_line(app, args, std::cout, std::cerr)) {
     return *code;
   }
-  if (!counts[0].empty()) options.max_length = to_count(counts[0]);
-  if (!counts[1].empty()) options.stride = to_count(counts[1]);
-  if (!counts[2].empty()) options.batch_size = to_count(counts[2]).value_or(1);
-  if (options.batch_size == 0) {
+  const std::size_t batch_size = options.batch_size.value_or(1);
+  if (batch_size == 0) {
     return modelexport::cli::report_usage_error(program, "--batch-size must be at least 1",
                                                 std::cerr);
   }
@@ -248,7 +225,7 @@ int main(int argc, char** argv) {
     std::string line;
     while (std::getline(std::cin, line)) {
       batch.push_back(std::move(line));
-      if (batch.size() == options.batch_size) {
+      if (batch.size() == batch_size) {
         failed += run_batch(tokenizer, options, batch);
         total += batch.size();
         batch.clear();

@@ -35,7 +35,7 @@ struct RunArguments {
   std::optional<std::vector<std::string>> ignore_labels;
   std::optional<std::string> question;
   std::optional<std::size_t> doc_stride;
-  std::size_t max_answer_len = 15;
+  std::optional<std::size_t> max_answer_len;  // unset: 15
   std::optional<std::size_t> max_seq_len;
   bool handle_impossible_answer = false;
   int threads = 0;
@@ -125,7 +125,7 @@ void run_question_answering(const RunArguments& a, const std::vector<TextInput>&
   QuestionAnsweringOptions qa;
   qa.top_k = a.top_k.value_or(1);
   qa.doc_stride = a.doc_stride;
-  qa.max_answer_len = a.max_answer_len;
+  qa.max_answer_len = a.max_answer_len.value_or(qa.max_answer_len);
   qa.max_seq_len = a.max_seq_len;
   qa.handle_impossible_answer = a.handle_impossible_answer;
   const QuestionAnsweringPipeline pipeline(a.package, options);
@@ -147,28 +147,7 @@ const std::map<std::string, TaskRunner>& task_runners() {
   return runners;
 }
 
-// A count option: digits only (no sign, no suffix), within size_t.
-std::function<std::string(std::string&)> count_check(bool allow_all) {
-  return [allow_all](std::string& text) -> std::string {
-    if (allow_all && text == "all") return {};
-    std::size_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-      return std::string("expects ") + (allow_all ? "a number or 'all'" : "a non-negative number") +
-             ", got '" + text + "'";
-    }
-    return {};
-  };
-}
-
-std::size_t to_count(const std::string& text) {
-  if (text == "all") return kAll;
-  std::size_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
-void define_options(CLI::App& app, RunArguments& a, std::vector<std::string>& counts) {
+void define_options(CLI::App& app, RunArguments& a) {
   app.add_option("PACKAGE", a.package, "package directory or its model.onnx")->required();
   app.add_option("TEXT", a.texts, "input texts (or use --input-file)");
   app.add_option("--input-file", a.input_file,
@@ -177,11 +156,10 @@ void define_options(CLI::App& app, RunArguments& a, std::vector<std::string>& co
   std::vector<std::string> tasks;
   for (const auto& [name, runner] : task_runners()) tasks.push_back(name);
   app.add_option("--task", a.task, "override the package's task")->check(CLI::IsMember(tasks));
-  counts.resize(4);
-  app.add_option("--top-k", counts[0],
-                 "N or all. text-classification: labels per input (default 1); fill-mask: "
-                 "candidates per mask (default 5); question-answering: answers (default 1)")
-      ->check(CLI::Validator(count_check(true), "N|all"));
+  add_count_option(app, "--top-k", a.top_k,
+                   "N or all. text-classification: labels per input (default 1); fill-mask: "
+                   "candidates per mask (default 5); question-answering: answers (default 1)",
+                   "all", kAll);
   app.add_option("--targets", a.targets, "fill-mask: only these candidate tokens (A,B,...)")
       ->delimiter(',');
   app.add_option("--function", a.function,
@@ -198,14 +176,12 @@ void define_options(CLI::App& app, RunArguments& a, std::vector<std::string>& co
   app.add_option_function<std::string>(
       "--question", [&a](const std::string& q) { a.question = q; },
       "question-answering: the question for each TEXT (a context)");
-  app.add_option("--doc-stride", counts[1], "question-answering: overlap of context windows")
-      ->check(CLI::Validator(count_check(false), "N"));
-  app.add_option("--max-answer-len", counts[2],
-                 "question-answering: longest answer in tokens (default 15)")
-      ->check(CLI::Validator(count_check(false), "N"));
-  app.add_option("--max-seq-len", counts[3],
-                 "question-answering: window length (default: the graph's)")
-      ->check(CLI::Validator(count_check(false), "N"));
+  add_count_option(app, "--doc-stride", a.doc_stride,
+                   "question-answering: overlap of context windows");
+  add_count_option(app, "--max-answer-len", a.max_answer_len,
+                   "question-answering: longest answer in tokens (default 15)");
+  add_count_option(app, "--max-seq-len", a.max_seq_len,
+                   "question-answering: window length (default: the graph's)");
   app.add_flag("--handle-impossible-answer", a.handle_impossible_answer,
                "question-answering: allow the empty answer");
   app.add_option("--threads", a.threads, "ONNX Runtime intra-op threads (0: its default)")
@@ -221,13 +197,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
       "input shapes come from the package. Exit codes: 0 ok, 1 error, 2 bad usage.",
       program);
   RunArguments a;
-  std::vector<std::string> counts;
-  define_options(app, a, counts);
+  define_options(app, a);
   if (const auto code = parse_command_line(app, args, out, err)) return *code;
-  if (!counts[0].empty()) a.top_k = to_count(counts[0]);
-  if (!counts[1].empty()) a.doc_stride = to_count(counts[1]);
-  if (!counts[2].empty()) a.max_answer_len = to_count(counts[2]);
-  if (!counts[3].empty()) a.max_seq_len = to_count(counts[3]);
 
   return run_guarded(program, err, [&] {
     std::vector<TextInput> inputs;

@@ -1,6 +1,7 @@
 // The one error handler of the native commands (see usage_error.h).
 #include "cli/usage_error.h"
 
+#include <charconv>
 #include <new>
 
 namespace modelexport::cli {
@@ -34,6 +35,29 @@ std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::stri
     return report_usage_error(app.get_name(), e.what(), err);
   }
   return std::nullopt;
+}
+
+CLI::Option* add_count_option(CLI::App& app, const std::string& name,
+                              std::optional<std::size_t>& target, const std::string& help,
+                              const std::string& word, std::size_t word_value) {
+  const auto parse = [word, word_value](const std::string& text) -> std::optional<std::size_t> {
+    if (!word.empty() && text == word) return word_value;
+    std::size_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) return {};
+    return value;
+  };
+  const std::string expected =
+      word.empty() ? "a non-negative number" : "a number or '" + word + "'";
+  CLI::Validator check(
+      [parse, expected](std::string& text) -> std::string {
+        return parse(text) ? std::string() : "expects " + expected + ", got '" + text + "'";
+      },
+      word.empty() ? "N" : "N|" + word);
+  return app
+      .add_option_function<std::string>(
+          name, [&target, parse](const std::string& text) { target = parse(text); }, help)
+      ->check(check);
 }
 
 int run_guarded(const std::string& program, std::ostream& err, const std::function<void()>& body) {

@@ -25,6 +25,12 @@ int report_usage_error(const std::string& program, const std::string& message, s
 std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::string>& args,
                                       std::ostream& out, std::ostream& err);
 
+// Adds the option `name` taking a count: digits only (no sign, no suffix) within size_t, else
+// bad usage. With a `word` (e.g. "all"), that word is accepted too and stored as `word_value`.
+CLI::Option* add_count_option(CLI::App& app, const std::string& name,
+                              std::optional<std::size_t>& target, const std::string& help,
+                              const std::string& word = "", std::size_t word_value = 0);
+
 // Runs `body`; returns 0, or prints "<program>: error: <what>" and returns 1 (2 for UsageError).
 int run_guarded(const std::string& program, std::ostream& err, const std::function<void()>& body);
 

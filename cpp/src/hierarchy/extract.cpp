@@ -15,6 +15,7 @@
 #include "modelexport/atomic_file.h"
 #include "modelexport/hierarchy.h"
 #include "onnx/model_access.h"
+#include "onnx/paths.h"
 
 namespace modelexport {
 namespace {
@@ -169,11 +170,8 @@ ExternalRef external_ref(const onnx::TensorProto& tensor) {
 // The bytes of an external initializer, read from its file inside `directory` only.
 std::string read_external(const onnx::TensorProto& tensor, const fs::path& directory) {
   const ExternalRef ref = external_ref(tensor);
-  const fs::path root = fs::weakly_canonical(directory);
-  const fs::path file = fs::weakly_canonical(directory / ref.location);
-  const auto [root_end, file_it] =
-      std::mismatch(root.begin(), root.end(), file.begin(), file.end());
-  if (root_end != root.end() || fs::path(ref.location).is_absolute()) {
+  const fs::path file = resolve_inside(directory, ref.location);
+  if (file.empty() || fs::path(ref.location).is_absolute()) {
     throw std::invalid_argument("initializer " + tensor.name() + ": external data location '" +
                                 ref.location + "' is outside the model's folder");
   }

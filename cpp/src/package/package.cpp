@@ -11,6 +11,7 @@
 #include "modelexport/metadata.h"
 #include "modelexport/package_info.h"
 #include "modelexport/task.h"
+#include "onnx/paths.h"
 #include "text/json_document.h"
 
 namespace modelexport {
@@ -47,13 +48,10 @@ fs::path file_inside(const std::string& directory, const std::string& name) {
   const fs::path file = fs::path(directory) / name;
   std::error_code ec;
   if (!fs::exists(file, ec)) return {};
-  const fs::path root = fs::weakly_canonical(fs::path(directory), ec);
-  const fs::path target = fs::weakly_canonical(file, ec);
-  const auto [root_end, target_it] =
-      std::mismatch(root.begin(), root.end(), target.begin(), target.end());
-  if (ec || root_end != root.end()) {
+  const fs::path target = resolve_inside(directory, name);
+  if (target.empty()) {
     throw std::invalid_argument(file.string() + ": refused, it resolves outside the package (" +
-                                target.string() + ")");
+                                fs::weakly_canonical(file, ec).string() + ")");
   }
   if (!fs::is_regular_file(target, ec)) {
     throw std::invalid_argument(file.string() + ": not a regular file");
