@@ -67,8 +67,8 @@ def main() -> None:
     torch.set_num_threads(1)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        texts_file = Path(scratch) / "texts.txt"
-        texts_file.write_text("\n".join(TEXTS) + "\n")
+        texts_file = Path(scratch) / "texts.jsonl"
+        texts_file.write_text("".join(json.dumps(text) + "\n" for text in TEXTS))
         for name, dynamic in ((n, d) for n in args.models for d in (False, True)):
             task = MODELS[name]
             package = Path(scratch) / f"{name}-{dynamic}"
@@ -79,7 +79,9 @@ def main() -> None:
                         str(REPO / "build" / "modelexport-bench-pipeline"),
                         str(package),
                         str(texts_file),
+                        "--calls",
                         str(args.calls),
+                        "--threads",
                         "1",
                     ],
                     capture_output=True,

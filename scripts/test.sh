@@ -7,7 +7,7 @@ scripts/setup.sh
 echo "== lint"
 .venv/bin/ruff check python tests scripts bench
 .venv/bin/ruff format --check python tests scripts bench
-clang-format --dry-run -Werror cpp/include/modelexport/*.h cpp/src/*/*.cpp cpp/src/*/*.h \
+clang-format --dry-run -Werror cpp/include/modelexport/*.h cpp/include/modelexport/*/*.h cpp/src/*/*.cpp cpp/src/*/*.h \
   cpp/src/*/*/*.cpp cpp/src/*/*/*.h \
   cpp/tools/*.cpp cpp/tests/*.cpp cpp/tests/*.h cpp/fuzz/*.cpp
 

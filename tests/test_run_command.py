@@ -64,7 +64,8 @@ BAD_USAGE = [
     ["--threads", "100000"],
     ["--max-seq-len", "-5"],
     ["--doc-stride", "-1"],
-    ["--function", "tanh"],
+    ["--function-to-apply", "tanh"],
+    ["--targets", "a"],  # an option of another task
     ["--no-such-option"],
     ["--task", "image-classification"],
 ]

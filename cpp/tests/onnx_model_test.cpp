@@ -19,7 +19,8 @@ TEST(OnnxModel, ListsInputsWithoutInitializersAndKeepsSymbolicDims) {
   ASSERT_EQ(inputs.size(), 1u);
   EXPECT_EQ(inputs[0].name, "x");
   EXPECT_EQ(inputs[0].element_type, "float32");
-  EXPECT_EQ(inputs[0].dims, (std::vector<std::string>{"1", "sequence"}));
+  EXPECT_EQ(inputs[0].dims, (std::vector<std::int64_t>{1, -1}));
+  EXPECT_EQ(inputs[0].dim_names, (std::vector<std::string>{"", "sequence"}));
   ASSERT_EQ(model.outputs().size(), 1u);
   EXPECT_EQ(model.node_count(), 1u);
   EXPECT_EQ(model.initializer_count(), 1u);

@@ -34,6 +34,8 @@ TEST(SessionOpen, ReportsItsInputsAndRuns) {
   const Session session = Session::open(model_with_input(dir, {1, -1}));
   ASSERT_EQ(session.inputs().size(), 1u);
   EXPECT_EQ(session.inputs()[0].dims, (std::vector<std::int64_t>{1, -1}));
+  EXPECT_TRUE(session.inputs()[0].is_fixed(0));
+  EXPECT_FALSE(session.inputs()[0].is_fixed(1));
   Int64Tensor ids{{1, 3}, {4, 5, 6}};
   const auto outputs = session.run({{"input_ids", &ids}}, {"y"});
   EXPECT_EQ(outputs[0].data, (std::vector<float>{4, 5, 6}));

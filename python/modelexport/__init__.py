@@ -20,7 +20,7 @@ def __getattr__(name: str) -> object:
         from modelexport.export.exporter import export_with_config
 
         return export_with_config
-    if name in ("pipeline", "Tokenizer"):
+    if name in ("pipeline", "Pipeline", "PipelineError", "Tokenizer"):
         from modelexport import inference
 
         return getattr(inference, name)

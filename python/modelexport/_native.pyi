@@ -108,6 +108,9 @@ def detect_task(config_json: str, sentence_transformers: bool, origin: str) -> s
     The pipeline task for a config.json (architectures), as the runtime decides it.
     """
 
+class PipelineError(ValueError):
+    pass
+
 def run_command(args: Sequence[bytes]) -> int:
     """
     `modelexport-run` in process: args[0] names the program; prints the results on stdout and one line per problem on stderr; returns the exit code (0, 1 error, 2 bad usage).
@@ -118,32 +121,30 @@ def package_task(path: str) -> str:
     The pipeline task of a package (metadata, else config.json architectures).
     """
 
-class TextClassificationPipeline:
+class Pipeline:
+    """
+    The native pipeline of a package's task (create_pipeline() of the C++ runtime).
+    """
+
     def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
 
-    def __call__(self, inputs: Sequence[tuple[str, str | None]], top_k: object | None, function: str = 'default') -> list[list[tuple[str, float]]]: ...
+    @property
+    def task(self) -> str:
+        """The task's name."""
 
-class FeatureExtractionPipeline:
-    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
+    @property
+    def option_names(self) -> list[str]:
+        """The call options the task takes (transformers' keyword arguments)."""
 
-    def __call__(self, inputs: Sequence[tuple[str, str | None]]) -> list[list[list[float]]]: ...
+    def check_options(self, options: object) -> object:
+        """
+        The options checked against the task's schema, defaults filled in; PipelineError (a ValueError) for unknown names and wrong kinds.
+        """
 
-    def sentence_embeddings(self, inputs: Sequence[tuple[str, str | None]]) -> list[list[float]]: ...
-
-class FillMaskPipeline:
-    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
-
-    def __call__(self, inputs: Sequence[tuple[str, str | None]], top_k: object = 5, targets: Sequence[str] = []) -> list[list[list[tuple[float, int, str, str]]]]: ...
-
-class TokenClassificationPipeline:
-    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
-
-    def __call__(self, texts: Sequence[str], aggregation_strategy: str = 'none', ignore_labels: Sequence[str] = ['O']) -> list[list[tuple[str, float, int | None, str, int, int]]]: ...
-
-class QuestionAnsweringPipeline:
-    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
-
-    def __call__(self, pairs: Sequence[tuple[str, str]], top_k: object = 1, doc_stride: object | None = None, max_answer_len: object = 15, max_seq_len: object | None = None, handle_impossible_answer: bool = False, align_to_words: bool = True) -> list[list[tuple[float, int, int, str]]]: ...
+    def __call__(self, inputs: object | None, options: object) -> object:
+        """
+        transformers' call: one input or a list (None when the options carry them); the result as transformers returns it.
+        """
 
 class Encoding:
     @property
@@ -174,6 +175,19 @@ class Encoding:
     def overflowing(self) -> list[Encoding]: ...
 
     def __len__(self) -> int: ...
+
+    def token_to_sequence(self, token_index: int) -> int | None: ...
+
+    def token_to_word(self, token_index: int) -> int | None: ...
+
+    def word_to_tokens(self, word_index: int, sequence_index: int = 0) -> tuple[int, int] | None: ...
+
+    def word_to_chars(self, word_index: int, sequence_index: int = 0) -> tuple[int, int] | None: ...
+
+    def char_to_token(self, char_pos: int, sequence_index: int = 0) -> int | None: ...
+
+    def pad(self, length: int, pad_id: int = 0, pad_type_id: int = 0, pad_token: str = '[PAD]', direction: str = 'right') -> None:
+        """Pads in place, as tokenizers' Encoding.pad."""
 
 class Tokenizer:
     @staticmethod

@@ -376,6 +376,11 @@ def _interrupt(signum: int, frame: object) -> None:
     # The flag survives code that swallows or wraps the exception (an exporter fallback, an
     # import turning it into ImportError "initialization failed"): the export still stops.
     INTERRUPTED.set()
+    code = getattr(frame, "f_code", None)
+    if code is not None and code.co_filename.startswith("<frozen importlib"):
+        # Inside the import system's callbacks an exception is printed as "Exception ignored"
+        # with a traceback, then dropped: the flag alone stops the export there.
+        return
     raise KeyboardInterrupt
 
 

@@ -11,19 +11,11 @@
 #include <utility>
 #include <vector>
 
+#include "modelexport/tensor_info.h"
+
 namespace modelexport {
 
 using MetadataProps = std::vector<std::pair<std::string, std::string>>;
-
-// A graph input or output. `dims` holds one entry per axis: a number for a fixed size, the
-// symbolic name for a named dynamic axis, or "?" for an unnamed one. `rank_known` is false when
-// the model declares no shape at all.
-struct TensorInfo {
-  std::string name;
-  std::string element_type;
-  std::vector<std::string> dims;
-  bool rank_known = true;
-};
 
 // The model-level metadata_props of the ONNX file at `path` (values as stored), read without
 // parsing the graph: the graph and its weights are skipped on disk, so this costs a few

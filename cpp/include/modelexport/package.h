@@ -35,6 +35,8 @@ class Package {
   const std::string& task() const;
   const MetadataProps& metadata() const;
 
+  // hf_processor_config "processor_type": what prepares the inputs ("tokenizer" when unset).
+  const std::string& processor_type() const;
   // tokenizer.json beside the model; throws std::invalid_argument naming it when absent.
   std::string tokenizer_path() const;
   // id2label ordered by id (LABEL_i for ids the config leaves out).

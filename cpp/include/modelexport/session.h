@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "modelexport/tensor_info.h"
+
 namespace modelexport {
 
 enum class GraphOptimization { kDisabled, kBasic, kExtended, kAll };
@@ -16,13 +18,6 @@ struct SessionOptions {
   int intra_op_threads = 0;  // 0: ONNX Runtime's default
   int inter_op_threads = 0;
   GraphOptimization optimization = GraphOptimization::kAll;
-};
-
-// A graph input or output as the session sees it; -1 marks a dynamic dimension.
-struct TensorSpec {
-  std::string name;
-  std::string element_type;
-  std::vector<std::int64_t> dims;
 };
 
 template <typename T>
@@ -43,8 +38,8 @@ class Session {
   Session& operator=(Session&&) noexcept;
   ~Session();
 
-  const std::vector<TensorSpec>& inputs() const;
-  const std::vector<TensorSpec>& outputs() const;
+  const std::vector<TensorInfo>& inputs() const;
+  const std::vector<TensorInfo>& outputs() const;
 
   // Runs the model; safe to call from several threads at once on one session. Inputs must be
   // int64 tensors, outputs are returned as float32. Throws std::invalid_argument for unknown

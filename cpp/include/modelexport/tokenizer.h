@@ -30,29 +30,11 @@
 #include <utility>
 #include <vector>
 
+#include "modelexport/encoding.h"
+
 namespace modelexport {
 
-// One encoded input (a single sequence or a pair), field for field like tokenizers' Encoding.
-struct Encoding {
-  std::vector<std::int64_t> ids;
-  std::vector<std::int64_t> type_ids;
-  std::vector<std::string> tokens;
-  // [start, end) character offsets into the input text the token came from (the first or the
-  // second sequence of a pair); (0, 0) for special and padding tokens.
-  std::vector<std::pair<std::size_t, std::size_t>> offsets;
-  std::vector<std::int64_t> special_tokens_mask;  // 1 for special and padding tokens
-  std::vector<std::int64_t> attention_mask;       // 0 for padding tokens
-  std::vector<std::int64_t> word_ids;             // pre-token index, -1 for special/padding
-  std::vector<std::int64_t> sequence_ids;         // 0 or 1, -1 for special/padding
-  // With truncation: the parts cut off, each a full encoding (special tokens, padding) whose
-  // first `stride` tokens repeat the end of the previous part, as tokenizers returns them.
-  std::vector<Encoding> overflowing;
-
-  std::size_t size() const { return ids.size(); }
-};
-
 enum class TruncationStrategy { kLongestFirst, kOnlyFirst, kOnlySecond };
-enum class Direction { kLeft, kRight };
 
 struct TruncationOptions {
   std::size_t max_length = 512;  // including the special tokens the post-processor adds

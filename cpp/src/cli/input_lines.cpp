@@ -2,8 +2,6 @@
 #include "cli/input_lines.h"
 
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
 
 #include "text/json_document.h"
@@ -15,17 +13,58 @@ bool is_blank(const std::string& line) {
   return line.find_first_not_of(" \t\r") == std::string::npos;
 }
 
-const nlohmann::json* string_member(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? &*it : nullptr;
+bool has_string(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string();
+}
+
+// The input forms the text tasks take (the pipeline checks which one its task needs).
+bool is_input(const nlohmann::json& value) {
+  if (value.is_string()) return true;
+  if (!value.is_object()) return false;
+  if (has_string(value, "question") && has_string(value, "context")) return true;
+  return has_string(value, "text") &&
+         (!value.contains("text_pair") || has_string(value, "text_pair"));
 }
 
 }  // namespace
 
-std::vector<TextInput> read_input_lines(const std::string& path) {
+Value to_value(const nlohmann::json& json) {
+  switch (json.type()) {
+    case nlohmann::json::value_t::null:
+      return Value();
+    case nlohmann::json::value_t::boolean:
+      return Value(json.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+      return Value(json.get<std::int64_t>());
+    case nlohmann::json::value_t::number_unsigned:
+      if (json.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
+        return Value(json.get<std::int64_t>());
+      }
+      return Value(json.get<double>());
+    case nlohmann::json::value_t::number_float:
+      return Value(json.get<double>());
+    case nlohmann::json::value_t::string:
+      return Value(json.get<std::string>());
+    case nlohmann::json::value_t::array: {
+      Value::Array items;
+      for (const auto& item : json) items.push_back(to_value(item));
+      return Value(std::move(items));
+    }
+    case nlohmann::json::value_t::object: {
+      Value::Object members;
+      for (const auto& [key, member] : json.items()) members.emplace_back(key, to_value(member));
+      return Value(std::move(members));
+    }
+    default:
+      throw std::invalid_argument("unsupported JSON value");
+  }
+}
+
+std::vector<Value> read_input_lines(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::invalid_argument(path + ": cannot read the input file");
-  std::vector<TextInput> inputs;
+  std::vector<Value> inputs;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
@@ -34,29 +73,12 @@ std::vector<TextInput> read_input_lines(const std::string& path) {
     const std::string where = path + ":" + std::to_string(number);
     const auto value = text::parse_json_document<nlohmann::json>(
         line, where, text::JsonNumbers::kCorrectlyRounded);
-    if (value.is_string()) {
-      inputs.push_back({value.get<std::string>(), std::nullopt});
-      continue;
+    if (!is_input(value)) {
+      throw std::invalid_argument(where +
+                                  ": expected a JSON string, {\"text\": ..., \"text_pair\": ...} "
+                                  "or {\"question\": ..., \"context\": ...}");
     }
-    if (value.is_object()) {
-      const auto* question = string_member(value, "question");
-      const auto* context = string_member(value, "context");
-      if (question && context) {
-        inputs.push_back({question->get<std::string>(), context->get<std::string>()});
-        continue;
-      }
-      const auto* text = string_member(value, "text");
-      const auto* pair = string_member(value, "text_pair");
-      if (text && (pair || !value.contains("text_pair"))) {
-        inputs.push_back(
-            {text->get<std::string>(),
-             pair ? std::optional<std::string>(pair->get<std::string>()) : std::nullopt});
-        continue;
-      }
-    }
-    throw std::invalid_argument(where +
-                                ": expected a JSON string, {\"text\": ..., \"text_pair\": ...} "
-                                "or {\"question\": ..., \"context\": ...}");
+    inputs.push_back(to_value(value));
   }
   if (in.bad()) throw std::invalid_argument(path + ": read error");
   return inputs;

@@ -1,25 +1,18 @@
-// The one result shaper: pipeline results as the JSON the transformers pipelines return, for
-// the command line and (later) the server.
+// Values (pipeline results, as transformers shapes them) as JSON, for the command line and
+// (later) the server.
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <vector>
+#include <string>
 
-#include "modelexport/pipeline.h"
+#include "modelexport/value.h"
 
 namespace modelexport::cli {
 
-// Per input: [{"label", "score"}, ...].
-std::vector<nlohmann::json> text_classification_json(
-    const std::vector<std::vector<ScoredLabel>>& results);
-// Per input: the candidate list of its mask; several masks: one list each.
-std::vector<nlohmann::json> fill_mask_json(
-    const std::vector<std::vector<std::vector<FillMaskCandidate>>>& results);
-// Per input: entities ("entity_group" when `grouped`, else "entity" and "index").
-std::vector<nlohmann::json> token_classification_json(
-    const std::vector<std::vector<TokenEntity>>& results, bool grouped);
-// Per input: the answer object when there is one, else the list.
-std::vector<nlohmann::json> question_answering_json(
-    const std::vector<std::vector<Answer>>& results);
+nlohmann::ordered_json to_json(const Value& value);
+
+// One JSON document and a newline; bytes that are not UTF-8 (a partial byte-level token) print
+// as U+FFFD, as Python's json would have them after decoding.
+std::string json_line(const Value& value);
 
 }  // namespace modelexport::cli

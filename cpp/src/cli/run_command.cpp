@@ -1,12 +1,12 @@
-// The run command (see run_command.h): options, input reading, dispatch by task, JSON output.
+// The run command (see run_command.h): its task options are generated from the task registry's
+// option schemas, inputs come from the arguments and JSON lines, and every task goes through
+// create_pipeline(); nothing here names a task.
 #include "cli/run_command.h"
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <limits>
 #include <map>
-#include <new>
-#include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -22,25 +22,6 @@ namespace {
 
 constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
 
-struct RunArguments {
-  std::string package;
-  std::vector<std::string> texts;
-  std::string input_file;
-  std::string task;
-  std::optional<std::size_t> top_k;  // kAll: every candidate
-  std::vector<std::string> targets;
-  std::string function = "default";
-  bool sentence_embedding = false;
-  std::string aggregation = "none";
-  std::optional<std::vector<std::string>> ignore_labels;
-  std::optional<std::string> question;
-  std::optional<std::size_t> doc_stride;
-  std::optional<std::size_t> max_answer_len;  // unset: 15
-  std::optional<std::size_t> max_seq_len;
-  bool handle_impossible_answer = false;
-  int threads = 0;
-};
-
 std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> items;
   for (std::size_t start = 0; start <= list.size();) {
@@ -51,139 +32,113 @@ std::vector<std::string> split_list(const std::string& list) {
   return items;
 }
 
-ClassificationFunction parse_function(const std::string& name) {
-  if (name == "softmax") return ClassificationFunction::kSoftmax;
-  if (name == "sigmoid") return ClassificationFunction::kSigmoid;
-  if (name == "none") return ClassificationFunction::kNone;
-  return ClassificationFunction::kDefault;
-}
-
-// One JSON document per line; bytes that are not UTF-8 (a partial byte-level token) print as
-// U+FFFD, as Python's json would have them after decoding.
-std::string json_line(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-void print_lines(const std::vector<nlohmann::json>& results, std::ostream& out) {
-  for (const auto& result : results) out << json_line(result);
-}
-
-void run_text_classification(const RunArguments& a, const std::vector<TextInput>& inputs,
-                             const PipelineOptions& options, std::ostream& out) {
-  const TextClassificationPipeline pipeline(a.package, options);
-  std::optional<std::size_t> top_k = a.top_k.value_or(1);
-  if (top_k == kAll) top_k.reset();
-  print_lines(text_classification_json(pipeline(inputs, top_k, parse_function(a.function))), out);
-}
-
-void run_feature_extraction(const RunArguments& a, const std::vector<TextInput>& inputs,
-                            const PipelineOptions& options, std::ostream& out) {
-  const FeatureExtractionPipeline pipeline(a.package, options);
-  if (a.sentence_embedding) {
-    for (const auto& embedding : pipeline.sentence_embeddings(inputs)) {
-      out << json_line(embedding);
-    }
-  } else {
-    for (const auto& tokens : pipeline(inputs)) out << json_line(tokens);
+std::string flag_name(const std::string& option) {
+  std::string flag = "--" + option;
+  for (char& c : flag) {
+    if (c == '_') c = '-';
   }
+  return flag;
 }
 
-void run_fill_mask(const RunArguments& a, const std::vector<TextInput>& inputs,
-                   const PipelineOptions& options, std::ostream& out) {
-  const FillMaskPipeline pipeline(a.package, options);
-  print_lines(fill_mask_json(pipeline(inputs, a.top_k.value_or(5), a.targets)), out);
-}
-
-void run_token_classification(const RunArguments& a, const std::vector<TextInput>& inputs,
-                              const PipelineOptions& options, std::ostream& out) {
-  std::vector<std::string> texts;
-  for (const auto& input : inputs) {
-    if (input.pair) throw std::invalid_argument("token-classification takes single texts");
-    texts.push_back(input.text);
-  }
-  const TokenClassificationPipeline pipeline(a.package, options);
-  const AggregationStrategy strategy = parse_aggregation_strategy(a.aggregation);
-  const auto entities =
-      pipeline(texts, strategy, a.ignore_labels.value_or(std::vector<std::string>{"O"}));
-  print_lines(token_classification_json(entities, strategy != AggregationStrategy::kNone), out);
-}
-
-void run_question_answering(const RunArguments& a, const std::vector<TextInput>& raw,
-                            const PipelineOptions& options, std::ostream& out) {
-  std::vector<QuestionAnsweringInput> inputs;
-  for (const auto& input : raw) {
-    if (a.question) {
-      inputs.push_back({*a.question, input.text});
-    } else if (input.pair) {
-      inputs.push_back({input.text, *input.pair});
-    } else {
-      throw std::invalid_argument(
-          "question-answering needs --question Q with contexts, or --input-file lines "
-          "{\"question\": ..., \"context\": ...}");
-    }
-  }
-  QuestionAnsweringOptions qa;
-  qa.top_k = a.top_k.value_or(1);
-  qa.doc_stride = a.doc_stride;
-  qa.max_answer_len = a.max_answer_len.value_or(qa.max_answer_len);
-  qa.max_seq_len = a.max_seq_len;
-  qa.handle_impossible_answer = a.handle_impossible_answer;
-  const QuestionAnsweringPipeline pipeline(a.package, options);
-  print_lines(question_answering_json(pipeline(inputs, qa)), out);
-}
-
-using TaskRunner = void (*)(const RunArguments&, const std::vector<TextInput>&,
-                            const PipelineOptions&, std::ostream&);
-
-// The task dispatch of the command: one line per task.
-const std::map<std::string, TaskRunner>& task_runners() {
-  static const std::map<std::string, TaskRunner> runners = {
-      {"text-classification", run_text_classification},
-      {"feature-extraction", run_feature_extraction},
-      {"fill-mask", run_fill_mask},
-      {"token-classification", run_token_classification},
-      {"question-answering", run_question_answering},
-  };
-  return runners;
-}
-
-void define_options(CLI::App& app, RunArguments& a) {
-  app.add_option("PACKAGE", a.package, "package directory or its model.onnx")->required();
-  app.add_option("TEXT", a.texts, "input texts (or use --input-file)");
-  app.add_option("--input-file", a.input_file,
-                 "JSON lines: a string, {\"text\": ..., \"text_pair\": ...} or, for "
-                 "question-answering, {\"question\": ..., \"context\": ...}");
+// One command-line option for every task option of that name: the tasks that have it and what
+// each says about it.
+struct CommandOption {
+  const TaskOption* schema = nullptr;
+  OptionKind kind = OptionKind::kCount;
   std::vector<std::string> tasks;
-  for (const auto& [name, runner] : task_runners()) tasks.push_back(name);
+  std::string help;
+};
+
+std::map<std::string, CommandOption> command_options() {
+  std::map<std::string, CommandOption> options;
+  for (const auto& task : task_registry()) {
+    for (const auto& option : task.options) {
+      CommandOption& entry = options[option.name];
+      if (entry.schema == nullptr) {
+        entry.kind = option.kind;
+      } else if (entry.kind != option.kind) {
+        // A count in one task and a count-or-all in another: the command line takes "all"
+        // and the task that does not checks it. Any other mix is a registry bug.
+        const auto countable = [](OptionKind k) {
+          return k == OptionKind::kCount || k == OptionKind::kCountOrAll;
+        };
+        if (!countable(entry.kind) || !countable(option.kind)) {
+          throw std::logic_error("task option " + option.name + " has two kinds");
+        }
+        entry.kind = OptionKind::kCountOrAll;
+      }
+      entry.schema = &option;
+      entry.tasks.push_back(task.name);
+      entry.help += (entry.help.empty() ? "" : "; ") + task.name + ": " + option.help;
+    }
+  }
+  return options;
+}
+
+struct RunArguments {
+  std::string package;
+  std::vector<std::string> texts;
+  std::string input_file;
+  std::string task;
+  int threads = 0;
+  std::map<std::string, std::optional<std::size_t>> counts;
+  Value options = Value::object();  // every other task option given
+};
+
+void define_task_option(CLI::App& app, RunArguments& a, const std::string& name,
+                        const CommandOption& option) {
+  const std::string flag = flag_name(name);
+  const TaskOption& schema = *option.schema;
+  switch (option.kind) {
+    case OptionKind::kCount:
+      add_count_option(app, flag, a.counts[name], option.help);
+      return;
+    case OptionKind::kCountOrAll:
+      add_count_option(app, flag, a.counts[name], option.help + " (N or all)", "all", kAll);
+      return;
+    case OptionKind::kFlag:
+      // A flag that defaults to true is given as --no-NAME.
+      if (schema.default_value.is_bool() && schema.default_value.as_bool()) {
+        app.add_flag_callback(
+            "--no-" + flag.substr(2), [&a, name] { a.options.set(name, false); }, option.help);
+      } else {
+        app.add_flag_callback(
+            flag, [&a, name] { a.options.set(name, true); }, option.help);
+      }
+      return;
+    case OptionKind::kChoice:
+      app.add_option_function<std::string>(
+             flag, [&a, name](const std::string& v) { a.options.set(name, v); }, option.help)
+          ->check(CLI::IsMember(schema.choices));
+      return;
+    case OptionKind::kText:
+    case OptionKind::kTextOrTexts:
+      app.add_option_function<std::string>(
+          flag, [&a, name](const std::string& v) { a.options.set(name, v); }, option.help);
+      return;
+    case OptionKind::kTexts:
+      app.add_option_function<std::string>(
+          flag,
+          [&a, name](const std::string& v) { a.options.set(name, Value::list(split_list(v))); },
+          option.help);
+      return;
+  }
+}
+
+void define_options(CLI::App& app, RunArguments& a,
+                    const std::map<std::string, CommandOption>& options) {
+  app.add_option("PACKAGE", a.package, "package directory or its model.onnx")->required();
+  app.add_option("TEXT", a.texts, "inputs (texts; question-answering: contexts)");
+  std::string lines_help = "JSON lines, one input each:";
+  std::vector<std::string> tasks;
+  for (const auto& task : task_registry()) {
+    tasks.push_back(task.name);
+    lines_help += " " + task.name + ": " + task.input_help + ";";
+  }
+  lines_help.pop_back();
+  app.add_option("--input-file", a.input_file, lines_help);
   app.add_option("--task", a.task, "override the package's task")->check(CLI::IsMember(tasks));
-  add_count_option(app, "--top-k", a.top_k,
-                   "N or all. text-classification: labels per input (default 1); fill-mask: "
-                   "candidates per mask (default 5); question-answering: answers (default 1)",
-                   "all", kAll);
-  app.add_option("--targets", a.targets, "fill-mask: only these candidate tokens (A,B,...)")
-      ->delimiter(',');
-  app.add_option("--function", a.function,
-                 "text-classification: softmax, sigmoid or none (default: by config)")
-      ->check(CLI::IsMember({"default", "softmax", "sigmoid", "none"}));
-  app.add_flag("--sentence-embedding", a.sentence_embedding,
-               "feature-extraction: pooled sentence embeddings");
-  app.add_option("--aggregation-strategy", a.aggregation,
-                 "token-classification: none (default), simple, first, average or max")
-      ->check(CLI::IsMember({"none", "simple", "first", "average", "max"}));
-  app.add_option_function<std::string>(
-      "--ignore-labels", [&a](const std::string& list) { a.ignore_labels = split_list(list); },
-      "token-classification: labels to leave out, A,B,... (default O)");
-  app.add_option_function<std::string>(
-      "--question", [&a](const std::string& q) { a.question = q; },
-      "question-answering: the question for each TEXT (a context)");
-  add_count_option(app, "--doc-stride", a.doc_stride,
-                   "question-answering: overlap of context windows");
-  add_count_option(app, "--max-answer-len", a.max_answer_len,
-                   "question-answering: longest answer in tokens (default 15)");
-  add_count_option(app, "--max-seq-len", a.max_seq_len,
-                   "question-answering: window length (default: the graph's)");
-  app.add_flag("--handle-impossible-answer", a.handle_impossible_answer,
-               "question-answering: allow the empty answer");
+  for (const auto& [name, option] : options) define_task_option(app, a, name, option);
   app.add_option("--threads", a.threads, "ONNX Runtime intra-op threads (0: its default)")
       ->check(CLI::Range(0, limits::max_threads()));
 }
@@ -193,28 +148,40 @@ void define_options(CLI::App& app, RunArguments& a) {
 int run_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const std::string program = args.empty() ? "modelexport-run" : args[0];
   CLI::App app(
-      "Runs a package's pipeline; one JSON result per input. The task, tokenizer and "
-      "input shapes come from the package. Exit codes: 0 ok, 1 error, 2 bad usage.",
+      "Runs a package's pipeline; one JSON result per input, as the transformers pipeline "
+      "returns it. The task, processor and input shapes come from the package. Exit codes: 0 "
+      "ok, 1 error, 2 bad usage.",
       program);
   RunArguments a;
-  define_options(app, a);
+  const auto options = command_options();
+  define_options(app, a, options);
   if (const auto code = parse_command_line(app, args, out, err)) return *code;
 
   return run_guarded(program, err, [&] {
-    std::vector<TextInput> inputs;
-    for (const auto& text : a.texts) inputs.push_back({text, std::nullopt});
+    for (const auto& [name, count] : a.counts) {
+      if (count) a.options.set(name, *count == kAll ? Value() : Value(*count));
+    }
+    Value::Array inputs;
+    for (const auto& text : a.texts) inputs.emplace_back(text);
     if (!a.input_file.empty()) {
       for (auto& input : read_input_lines(a.input_file)) inputs.push_back(std::move(input));
     }
-    if (inputs.empty()) throw UsageError("no inputs: give TEXT arguments or --input-file");
-    PipelineOptions options;
-    options.task = a.task.empty() ? Package::open(a.package).task() : a.task;
-    options.session.intra_op_threads = a.threads;
-    const auto runner = task_runners().find(options.task);
-    if (runner == task_runners().end()) {
-      throw std::invalid_argument("task '" + options.task + "' has no native pipeline yet");
+    if (inputs.empty() && a.options.find("context") == nullptr) {
+      throw UsageError("no inputs: give TEXT arguments or --input-file");
     }
-    runner->second(a, inputs, options, out);
+    auto package = std::make_shared<const Package>(Package::open(a.package, a.task));
+    for (const auto& [name, value] : a.options.as_object()) {
+      const auto& tasks = options.at(name).tasks;
+      if (std::find(tasks.begin(), tasks.end(), package->task()) == tasks.end()) {
+        throw UsageError(flag_name(name) + " does not apply to " + package->task());
+      }
+    }
+    PipelineOptions pipeline_options;
+    pipeline_options.task = package->task();
+    pipeline_options.session.intra_op_threads = a.threads;
+    const auto pipeline = create_pipeline(package, pipeline_options);
+    const Value given = inputs.empty() ? Value() : Value(std::move(inputs));
+    for (const auto& result : pipeline->run(given, a.options)) out << json_line(result);
   });
 }
 

@@ -78,13 +78,9 @@ TensorInfo describe_value(const onnx::ValueInfoProto& value) {
   info.element_type = element_type_name(tensor.elem_type());
   info.rank_known = tensor.has_shape();
   for (const auto& dim : tensor.shape().dim()) {
-    if (dim.has_dim_value()) {
-      info.dims.push_back(std::to_string(dim.dim_value()));
-    } else if (dim.has_dim_param() && !dim.dim_param().empty()) {
-      info.dims.push_back(dim.dim_param());
-    } else {
-      info.dims.push_back("?");
-    }
+    const bool fixed = dim.has_dim_value();
+    info.dims.push_back(fixed ? dim.dim_value() : -1);
+    info.dim_names.push_back(!fixed && dim.has_dim_param() ? dim.dim_param() : "");
   }
   return info;
 }

@@ -121,6 +121,7 @@ struct Package::Impl {
   Json processor_config;
   std::vector<std::string> labels;
   std::string problem_type;
+  std::string processor_type = "tokenizer";
 };
 
 Package::Package(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -168,6 +169,10 @@ Package Package::open(const std::string& path, const std::string& task_override)
   if (const std::string* processor = prop(metadata_keys::kProcessorConfig)) {
     impl->processor_config = parse_json(
         *processor, impl->model_path + ": " + std::string(metadata_keys::kProcessorConfig));
+    // Packages written before the processor layer have no processor_type: all used tokenizers.
+    if (auto type = string_member(impl->processor_config, "processor_type")) {
+      impl->processor_type = *type;
+    }
   }
 
   if (!task_override.empty()) {
@@ -223,6 +228,8 @@ std::string Package::tokenizer_path() const {
   }
   return file.string();
 }
+
+const std::string& Package::processor_type() const { return impl_->processor_type; }
 
 std::optional<SentencePooling> Package::sentence_pooling() const {
   const Json& processor = impl_->processor_config;

@@ -20,13 +20,13 @@ using Json = nlohmann::ordered_json;
 
 Json tensor_json(const TensorInfo& info) {
   Json shape = Json::array();
-  for (const auto& dim : info.dims) {
-    std::int64_t value = 0;
-    auto [end, error] = std::from_chars(dim.data(), dim.data() + dim.size(), value);
-    if (error == std::errc() && end == dim.data() + dim.size()) {
-      shape.push_back(value);
+  // A fixed axis as its size, a dynamic one by its symbolic name ("?" when unnamed).
+  for (std::size_t axis = 0; axis < info.dims.size(); ++axis) {
+    if (info.is_fixed(axis)) {
+      shape.push_back(info.dims[axis]);
     } else {
-      shape.push_back(dim);
+      const std::string& name = info.dim_names[axis];
+      shape.push_back(name.empty() ? "?" : name);
     }
   }
   Json out = {{"name", info.name}, {"type", info.element_type}};

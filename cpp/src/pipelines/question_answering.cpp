@@ -6,9 +6,13 @@
 #include <limits>
 #include <stdexcept>
 
+#include "modelexport/pipelines/question_answering.h"
+
 #include "modelexport/package.h"
-#include "modelexport/pipeline.h"
+#include "pipelines/model_runner.h"
 #include "pipelines/numeric.h"
+#include "pipelines/task_support.h"
+#include "processors/text_processor.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 
@@ -16,12 +20,6 @@ namespace modelexport {
 namespace {
 
 constexpr std::size_t kDefaultMaxSeqLen = 384;
-
-struct Span {
-  std::size_t start;
-  std::size_t end;
-  double score;
-};
 
 // Probabilities over the window: masked positions get logit -10000 like transformers.
 std::vector<double> masked_softmax(const FloatTensor& logits, const std::vector<bool>& allowed) {
@@ -31,41 +29,6 @@ std::vector<double> masked_softmax(const FloatTensor& logits, const std::vector<
   }
   pipelines::softmax_in_place(p);
   return p;
-}
-
-// transformers' decode_spans: the top_k (start, end) pairs by start[s] * end[e], where pairs
-// with e < s or e >= s + max_answer_len score 0 (they still fill up top_k when too few others
-// remain, in row-major order here), then only pairs whose ends are allowed. Like numpy's lookup
-// there, position 0 passes that last check whenever any position is allowed.
-std::vector<Span> best_spans(const std::vector<double>& start, const std::vector<double>& end,
-                             const std::vector<bool>& allowed, std::size_t top_k,
-                             std::size_t max_answer_len) {
-  const std::size_t n = start.size();
-  auto scored = [&](std::size_t s, std::size_t e) {
-    return e >= s && e < s + max_answer_len && start[s] > 0 && end[e] > 0;
-  };
-  std::vector<Span> candidates;
-  for (std::size_t s = 0; s < n; ++s) {
-    for (std::size_t e = s; e < n && e < s + max_answer_len; ++e) {
-      if (scored(s, e)) candidates.push_back({s, e, start[s] * end[e]});
-    }
-  }
-  // Highest score first; equal scores in row-major order, as argmax picks them.
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Span& a, const Span& b) { return a.score > b.score; });
-  if (candidates.size() > top_k) candidates.resize(top_k);
-  for (std::size_t s = 0; s < n && candidates.size() < top_k; ++s) {
-    for (std::size_t e = 0; e < n && candidates.size() < top_k; ++e) {
-      if (!scored(s, e)) candidates.push_back({s, e, 0.0});
-    }
-  }
-  const bool any_allowed = std::find(allowed.begin(), allowed.end(), true) != allowed.end();
-  auto passes = [&](std::size_t i) { return allowed[i] || (i == 0 && any_allowed); };
-  std::vector<Span> kept;
-  for (const Span& c : candidates) {
-    if (passes(c.start) && passes(c.end)) kept.push_back(c);
-  }
-  return kept;
 }
 
 // Python's str.lower(), per character (what transformers compares answer texts with).
@@ -79,31 +42,6 @@ std::string lowercase(const std::string& text) {
     for (std::size_t i = 0; i < n; ++i) text::append_utf8(out, lowered[i]);
   }
   return out;
-}
-
-// tokenizers' Encoding::word_to_chars for `word` of sequence `sequence`.
-std::optional<std::pair<std::size_t, std::size_t>> word_to_chars(const Encoding& e,
-                                                                 std::int64_t word,
-                                                                 std::int64_t sequence) {
-  // The sequence's token range (tokenizers keeps it as one range per sequence id).
-  std::size_t first = e.size();
-  std::size_t last = 0;
-  for (std::size_t i = 0; i < e.size(); ++i) {
-    if (e.sequence_ids[i] == sequence) first = std::min(first, i), last = i + 1;
-  }
-  if (first >= last) return std::nullopt;
-  std::optional<std::size_t> begin;
-  std::size_t stop = 0;
-  for (std::size_t i = first; i < last; ++i) {
-    const std::int64_t w = e.word_ids[i];
-    if (w > word) break;  // words are in order; a missing word (-1) does not stop the scan
-    if (w == word) {
-      if (!begin) begin = i;
-      stop = i + 1;
-    }
-  }
-  if (!begin) return std::nullopt;
-  return std::make_pair(e.offsets[*begin].first, e.offsets[stop - 1].second);
 }
 
 std::string char_slice(const std::string& text, std::size_t from, std::size_t to) {
@@ -125,13 +63,58 @@ std::string char_slice(const std::string& text, std::size_t from, std::size_t to
 
 }  // namespace
 
-QuestionAnsweringPipeline::QuestionAnsweringPipeline(const std::string& package_path,
+std::vector<TokenSpan> best_spans(const std::vector<double>& start, const std::vector<double>& end,
+                                  const std::vector<bool>& allowed, std::size_t top_k,
+                                  std::size_t max_answer_len) {
+  const std::size_t n = start.size();
+  auto scored = [&](std::size_t s, std::size_t e) {
+    return e >= s && e < s + max_answer_len && start[s] > 0 && end[e] > 0;
+  };
+  std::vector<TokenSpan> candidates;
+  for (std::size_t s = 0; s < n; ++s) {
+    for (std::size_t e = s; e < n && e < s + max_answer_len; ++e) {
+      if (scored(s, e)) candidates.push_back({s, e, start[s] * end[e]});
+    }
+  }
+  // Highest score first; equal scores in row-major order, as argmax picks them.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const TokenSpan& a, const TokenSpan& b) { return a.score > b.score; });
+  if (candidates.size() > top_k) candidates.resize(top_k);
+  for (std::size_t s = 0; s < n && candidates.size() < top_k; ++s) {
+    for (std::size_t e = 0; e < n && candidates.size() < top_k; ++e) {
+      if (!scored(s, e)) candidates.push_back({s, e, 0.0});
+    }
+  }
+  const bool any_allowed = std::find(allowed.begin(), allowed.end(), true) != allowed.end();
+  auto passes = [&](std::size_t i) { return allowed[i] || (i == 0 && any_allowed); };
+  std::vector<TokenSpan> kept;
+  for (const TokenSpan& c : candidates) {
+    if (passes(c.start) && passes(c.end)) kept.push_back(c);
+  }
+  return kept;
+}
+
+namespace {
+
+const processors::TextProcessor& text_processor(const pipelines::ModelRunner& runner) {
+  return processors::processor_as<processors::TextProcessor>(runner.processor(),
+                                                             "question-answering");
+}
+
+}  // namespace
+
+QuestionAnsweringPipeline::QuestionAnsweringPipeline(std::shared_ptr<const Package> package,
                                                      const PipelineOptions& options)
-    : runner_(package_path, options) {
-  if (auto cls = runner_.package().special_token("cls_token")) {
-    cls_id_ = runner_.tokenizer().token_to_id(*cls);
+    : runner_(std::make_shared<pipelines::ModelRunner>(std::move(package), options)) {
+  if (auto cls = runner_->package().special_token("cls_token")) {
+    cls_id_ = text_processor(*runner_).tokenizer().token_to_id(*cls);
   }
 }
+
+QuestionAnsweringPipeline::QuestionAnsweringPipeline(const std::string& package_path,
+                                                     const PipelineOptions& options)
+    : QuestionAnsweringPipeline(
+          std::make_shared<const Package>(Package::open(package_path, options.task)), options) {}
 
 std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
     const std::vector<QuestionAnsweringInput>& inputs,
@@ -140,20 +123,21 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
   if (options.max_answer_len == 0) {
     throw std::invalid_argument("max_answer_len must be at least 1");
   }
+  const processors::TextProcessor& text = text_processor(*runner_);
   std::size_t max_seq_len = kDefaultMaxSeqLen;
   if (options.max_seq_len) {
     max_seq_len = *options.max_seq_len;
-  } else if (auto fixed = runner_.fixed_length()) {
+  } else if (auto fixed = text.fixed_length()) {
     max_seq_len = *fixed;
-  } else if (auto model_max = runner_.package().max_length(); model_max && *model_max > 0) {
+  } else if (auto model_max = runner_->package().max_length(); model_max && *model_max > 0) {
     max_seq_len = std::min<std::size_t>(static_cast<std::size_t>(*model_max), kDefaultMaxSeqLen);
   }
-  if (auto fixed = runner_.fixed_length(); fixed && max_seq_len > *fixed) {
+  if (auto fixed = text.fixed_length(); fixed && max_seq_len > *fixed) {
     throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
                                 " exceeds the graph's fixed sequence length " +
                                 std::to_string(*fixed));
   }
-  if (auto model_max = runner_.package().max_length();
+  if (auto model_max = runner_->package().max_length();
       model_max && *model_max > 0 && max_seq_len > static_cast<std::size_t>(*model_max)) {
     throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
                                 " exceeds the model's maximum length " +
@@ -173,20 +157,18 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
   }
 
   // transformers puts the question first when the tokenizer pads on the right.
-  Tokenizer tokenizer = runner_.tokenizer();
-  const bool question_first =
-      tokenizer.padding().value_or(PaddingOptions{}).direction == Direction::kRight;
+  Tokenizer tokenizer = text.tokenizer();
+  const bool question_first = text.padding().direction == Direction::kRight;
   TruncationOptions truncation;
   truncation.max_length = max_seq_len;
   truncation.strategy =
       question_first ? TruncationStrategy::kOnlySecond : TruncationStrategy::kOnlyFirst;
   truncation.stride = doc_stride;
   tokenizer.set_truncation(truncation);
-  tokenizer.set_padding(std::nullopt);
-  const std::int64_t context_sequence = question_first ? 1 : 0;
+  const std::size_t context_sequence = question_first ? 1 : 0;
 
   // Every window of every input, in order; window_owner maps each back to its input.
-  std::vector<Encoding> windows;
+  std::vector<processors::Prepared> windows;
   std::vector<std::size_t> window_owner;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const auto& in = inputs[i];
@@ -194,22 +176,22 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
                                        : tokenizer.encode(in.context, in.question);
     std::vector<Encoding> overflowing = std::move(encoding.overflowing);
     encoding.overflowing.clear();
-    windows.push_back(std::move(encoding));
+    windows.push_back({std::move(encoding)});
     window_owner.push_back(i);
     for (Encoding& part : overflowing) {
       part.overflowing.clear();
-      windows.push_back(std::move(part));
+      windows.push_back({std::move(part)});
       window_owner.push_back(i);
     }
   }
-  const std::vector<TextModelRunner::Row> rows =
-      runner_.run_encoded(std::move(windows), {"start_logits", "end_logits"});
+  const std::vector<pipelines::ModelRunner::Row> rows =
+      runner_->run(std::move(windows), {"start_logits", "end_logits"});
 
   std::vector<std::vector<Answer>> results(inputs.size());
   std::vector<double> min_null_score(inputs.size(), 1000000.0);
   for (std::size_t w = 0; w < rows.size(); ++w) {
     const std::size_t owner = window_owner[w];
-    const Encoding& e = rows[w].encoding;
+    const Encoding& e = rows[w].input.encoding;
     // Context tokens may hold the answer; so may the [CLS] token (it stands for "no answer").
     std::vector<bool> allowed(e.size());
     for (std::size_t t = 0; t < e.size(); ++t) {
@@ -229,27 +211,30 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
     const std::size_t candidates = !options.align_to_words           ? options.top_k
                                    : options.top_k > (most - 10) / 2 ? most
                                                                      : options.top_k * 2 + 10;
-    for (const Span& span : best_spans(start, end, allowed, candidates, options.max_answer_len)) {
+    for (const TokenSpan& span :
+         best_spans(start, end, allowed, candidates, options.max_answer_len)) {
       std::size_t from = e.offsets[span.start].first;
       std::size_t to = e.offsets[span.end].second;
       if (options.align_to_words && e.word_ids[span.start] >= 0 && e.word_ids[span.end] >= 0) {
-        auto first_word = word_to_chars(e, e.word_ids[span.start], context_sequence);
-        auto last_word = word_to_chars(e, e.word_ids[span.end], context_sequence);
+        auto first_word =
+            e.word_to_chars(static_cast<std::size_t>(e.word_ids[span.start]), context_sequence);
+        auto last_word =
+            e.word_to_chars(static_cast<std::size_t>(e.word_ids[span.end]), context_sequence);
         if (first_word && last_word) {
           from = first_word->first;
           to = last_word->second;
         }
       }
       // The same answer text (ignoring case) found again adds to its score.
-      std::string text = char_slice(context, from, to);
-      const std::string key = lowercase(text);
+      std::string answer_text = char_slice(context, from, to);
+      const std::string key = lowercase(answer_text);
       auto& answers = results[owner];
       auto same = std::find_if(answers.begin(), answers.end(),
                                [&](const Answer& a) { return lowercase(a.answer) == key; });
       if (same != answers.end()) {
         same->score += span.score;
       } else {
-        answers.push_back({span.score, from, to, std::move(text)});
+        answers.push_back({span.score, from, to, std::move(answer_text)});
       }
     }
   }
@@ -261,6 +246,153 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
     if (answers.size() > options.top_k) answers.resize(options.top_k);
   }
   return results;
+}
+
+namespace {
+
+std::optional<std::size_t> optional_count(const Value& options, const char* name) {
+  const Value* value = options.find(name);
+  if (value == nullptr || value->is_null()) return std::nullopt;
+  return static_cast<std::size_t>(value->as_int());
+}
+
+Value question_input(const Value& question, const Value& context) {
+  return Value::object({{"question", question}, {"context", context}});
+}
+
+std::vector<Value> texts_of(const Value& value) {
+  return value.is_string() ? std::vector<Value>{value} : value.as_array();
+}
+
+class QuestionAnsweringTask final : public Pipeline {
+ public:
+  static constexpr const char* kTask = "question-answering";
+
+  QuestionAnsweringTask(const TaskInfo& task, std::shared_ptr<const Package> package,
+                        const PipelineOptions& options)
+      : Pipeline(task, package), typed_(package, options) {}
+
+ protected:
+  // transformers' ways to call: qa(question=..., context=...) with strings or lists (one
+  // question for many contexts too), qa({"question", "context"}) or a list of such objects;
+  // the command line gives contexts as inputs and the question as an option.
+  std::vector<Value> gather_inputs(const Value& inputs, const Value& options,
+                                   bool& single) const override {
+    const Value* question = options.find("question");
+    const Value* context = options.find("context");
+    if (inputs.is_null()) {
+      if (question == nullptr || context == nullptr) {
+        throw PipelineError("question-answering needs question= and context=");
+      }
+      single = question->is_string() && context->is_string();
+      std::vector<Value> questions = texts_of(*question);
+      const std::vector<Value> contexts = texts_of(*context);
+      if (questions.size() == 1) questions.resize(contexts.size(), questions.front());
+      if (questions.size() != contexts.size()) {
+        throw PipelineError("questions and contexts don't have the same lengths");
+      }
+      std::vector<Value> pairs;
+      for (std::size_t i = 0; i < contexts.size(); ++i) {
+        pairs.push_back(question_input(questions[i], contexts[i]));
+      }
+      return pairs;
+    }
+    if (context != nullptr) throw PipelineError("give contexts as inputs or as context=, not both");
+    std::vector<Value> items = Pipeline::gather_inputs(inputs, options, single);
+    if (question != nullptr) {
+      if (!question->is_string()) {
+        throw PipelineError("question must be one string when the contexts are the inputs");
+      }
+      for (Value& item : items) {
+        if (!item.is_string()) {
+          throw PipelineError("with question=, each input must be a context string");
+        }
+        item = question_input(*question, item);
+      }
+    }
+    return items;
+  }
+
+  // Per input: the answer object when one answer remains, else the list, best first.
+  std::vector<Value> run_checked(const std::vector<Value>& inputs,
+                                 const Value& options) const override {
+    std::vector<QuestionAnsweringInput> pairs;
+    for (const auto& input : inputs) {
+      // {"text", "text_pair"} is read as (question, context) too, as the command line has it.
+      const Value* question = input.find("question");
+      const Value* context = input.find("context");
+      if (question == nullptr && context == nullptr) {
+        question = input.find("text");
+        context = input.find("text_pair");
+      }
+      if (question == nullptr || context == nullptr || !question->is_string() ||
+          !context->is_string()) {
+        throw PipelineError(
+            "question-answering inputs must be {\"question\": ..., \"context\": ...} objects "
+            "(or contexts with --question / question=)");
+      }
+      pairs.push_back({question->as_string(), context->as_string()});
+    }
+    QuestionAnsweringOptions qa;
+    qa.top_k = static_cast<std::size_t>(options.find("top_k")->as_int());
+    qa.doc_stride = optional_count(options, "doc_stride");
+    qa.max_answer_len = static_cast<std::size_t>(options.find("max_answer_len")->as_int());
+    qa.max_seq_len = optional_count(options, "max_seq_len");
+    qa.handle_impossible_answer = options.find("handle_impossible_answer")->as_bool();
+    qa.align_to_words = options.find("align_to_words")->as_bool();
+    std::vector<Value> results;
+    for (const auto& answers : typed_(pairs, qa)) {
+      Value list = Value::array();
+      for (const auto& a : answers) {
+        list.push_back(Value::object(
+            {{"score", a.score}, {"start", a.start}, {"end", a.end}, {"answer", a.answer}}));
+      }
+      results.push_back(list.size() == 1 ? list.as_array().front() : list);
+    }
+    return results;
+  }
+
+ private:
+  QuestionAnsweringPipeline typed_;
+};
+
+}  // namespace
+
+TaskInfo question_answering_task() {
+  TaskInfo task = pipelines::text_task(
+      "question-answering", "AutoModelForQuestionAnswering", "ORTModelForQuestionAnswering",
+      {"start_logits", "end_logits"}, {"ForQuestionAnswering"},
+      "{\"question\": ..., \"context\": ...}, or a context with --question");
+  task.text_pairs = true;
+  task.options = {
+      {"top_k", OptionKind::kCount, Value(1), {}, "answers per input (default 1)"},
+      {"question", OptionKind::kTextOrTexts, Value(), {}, "the question for each context"},
+      {"context", OptionKind::kTextOrTexts, Value(), {}, "the context(s) (Python: with question=)"},
+      {"doc_stride",
+       OptionKind::kCount,
+       Value(),
+       {},
+       "tokens shared by the windows over a long context (default min(max_seq_len / 2, 128))"},
+      {"max_answer_len",
+       OptionKind::kCount,
+       Value(15),
+       {},
+       "longest answer in tokens (default 15)"},
+      {"max_seq_len",
+       OptionKind::kCount,
+       Value(),
+       {},
+       "window length (default: the graph's fixed length, else min(model maximum, 384))"},
+      {"handle_impossible_answer", OptionKind::kFlag, Value(false), {}, "allow the empty answer"},
+      {"align_to_words",
+       OptionKind::kFlag,
+       Value(true),
+       {},
+       "extend answers to whole words (default; the command line's --no-align-to-words turns it "
+       "off)"},
+  };
+  task.create = pipelines::create_task_pipeline<QuestionAnsweringTask>;
+  return task;
 }
 
 }  // namespace modelexport

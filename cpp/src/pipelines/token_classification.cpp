@@ -4,9 +4,14 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "modelexport/pipelines/token_classification.h"
+
 #include "modelexport/package.h"
-#include "modelexport/pipeline.h"
+#include "pipelines/model_runner.h"
 #include "pipelines/numeric.h"
+#include "pipelines/task_support.h"
+#include "pipelines/text_inputs.h"
+#include "processors/text_processor.h"
 
 namespace modelexport {
 namespace {
@@ -149,23 +154,39 @@ AggregationStrategy parse_aggregation_strategy(std::string_view name) {
                               "' (use none, simple, first, average or max)");
 }
 
-TokenClassificationPipeline::TokenClassificationPipeline(const std::string& package_path,
+namespace {
+
+const processors::TextProcessor& text_processor(const pipelines::ModelRunner& runner) {
+  return processors::processor_as<processors::TextProcessor>(runner.processor(),
+                                                             "token-classification");
+}
+
+}  // namespace
+
+TokenClassificationPipeline::TokenClassificationPipeline(std::shared_ptr<const Package> package,
                                                          const PipelineOptions& options)
-    : runner_(package_path, options) {
-  if (auto unk = runner_.package().special_token("unk_token")) {
-    unk_id_ = runner_.tokenizer().token_to_id(*unk);
+    : runner_(std::make_shared<pipelines::ModelRunner>(std::move(package), options)) {
+  if (auto unk = runner_->package().special_token("unk_token")) {
+    unk_id_ = text_processor(*runner_).tokenizer().token_to_id(*unk);
   }
 }
+
+TokenClassificationPipeline::TokenClassificationPipeline(const std::string& package_path,
+                                                         const PipelineOptions& options)
+    : TokenClassificationPipeline(
+          std::make_shared<const Package>(Package::open(package_path, options.task)), options) {}
 
 std::vector<std::vector<TokenEntity>> TokenClassificationPipeline::operator()(
     const std::vector<std::string>& texts, AggregationStrategy strategy,
     const std::vector<std::string>& ignore_labels) const {
-  const Tokenizer& tokenizer = runner_.tokenizer();
-  const Aggregator aggregator(tokenizer, runner_.package().labels());
+  const processors::TextProcessor& text = text_processor(*runner_);
+  const Tokenizer& tokenizer = text.tokenizer();
+  const Aggregator aggregator(tokenizer, runner_->package().labels());
   const bool word_aware = tokenizer.continuing_subword_prefix().has_value();
   std::vector<TextInput> inputs;
-  for (const auto& text : texts) inputs.push_back({text, std::nullopt});
-  const std::vector<TextModelRunner::Row> rows = runner_.run(inputs, {"logits"});
+  for (const auto& sentence : texts) inputs.push_back({sentence, std::nullopt});
+  const std::vector<pipelines::ModelRunner::Row> rows =
+      runner_->run(text.prepare(inputs), {"logits"});
 
   std::vector<std::vector<TokenEntity>> results;
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -176,7 +197,7 @@ std::vector<std::vector<TokenEntity>> TokenClassificationPipeline::operator()(
       to = std::min(std::max(to, from), starts.size() - 1);
       return sentence.substr(starts[from], starts[to] - starts[from]);
     };
-    const Encoding& encoding = rows[r].encoding;
+    const Encoding& encoding = rows[r].input.encoding;
     const FloatTensor& logits = rows[r].outputs.front();
     const std::size_t n_labels = static_cast<std::size_t>(logits.shape.back());
 
@@ -239,6 +260,77 @@ std::vector<std::vector<TokenEntity>> TokenClassificationPipeline::operator()(
     results.push_back(std::move(kept));
   }
   return results;
+}
+
+namespace {
+
+class TokenClassificationTask final : public Pipeline {
+ public:
+  static constexpr const char* kTask = "token-classification";
+
+  TokenClassificationTask(const TaskInfo& task, std::shared_ptr<const Package> package,
+                          const PipelineOptions& options)
+      : Pipeline(task, package), typed_(package, options) {}
+
+ protected:
+  // Per input: the list of entities; {entity, score, index, word, start, end} per token
+  // without aggregation, else {entity_group, score, word, start, end}. Scores are float32, as
+  // transformers returns them.
+  std::vector<Value> run_checked(const std::vector<Value>& inputs,
+                                 const Value& options) const override {
+    std::vector<std::string> texts;
+    for (const auto& input : pipelines::text_inputs(inputs)) {
+      if (input.pair) throw PipelineError("token-classification takes single texts, not pairs");
+      texts.push_back(input.text);
+    }
+    const AggregationStrategy strategy =
+        parse_aggregation_strategy(options.find("aggregation_strategy")->as_string());
+    std::vector<std::string> ignore;
+    for (const auto& label : options.find("ignore_labels")->as_array()) {
+      ignore.push_back(label.as_string());
+    }
+    const bool grouped = strategy != AggregationStrategy::kNone;
+    std::vector<Value> results;
+    for (const auto& entities : typed_(texts, strategy, ignore)) {
+      Value list = Value::array();
+      for (const auto& e : entities) {
+        Value item = Value::object(
+            {{grouped ? "entity_group" : "entity", e.entity}, {"score", Value::float32(e.score)}});
+        if (e.index) item.set("index", *e.index);
+        item.set("word", e.word);
+        item.set("start", e.start);
+        item.set("end", e.end);
+        list.push_back(std::move(item));
+      }
+      results.push_back(std::move(list));
+    }
+    return results;
+  }
+
+ private:
+  TokenClassificationPipeline typed_;
+};
+
+}  // namespace
+
+TaskInfo token_classification_task() {
+  TaskInfo task = pipelines::text_task("token-classification", "AutoModelForTokenClassification",
+                                       "ORTModelForTokenClassification", {"logits"},
+                                       {"ForTokenClassification"}, "a text");
+  task.options = {
+      {"aggregation_strategy",
+       OptionKind::kChoice,
+       Value("none"),
+       {"none", "simple", "first", "average", "max"},
+       "none (default): one entity per token; simple, first, average, max: per word group"},
+      {"ignore_labels",
+       OptionKind::kTexts,
+       Value(Value::Array{Value("O")}),
+       {},
+       "labels to leave out, A,B,... (default O)"},
+  };
+  task.create = pipelines::create_task_pipeline<TokenClassificationTask>;
+  return task;
 }
 
 }  // namespace modelexport

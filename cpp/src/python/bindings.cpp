@@ -128,6 +128,9 @@ NB_MODULE(_native, m) {
           entry["outputs"] = nb::tuple(nb::cast(task.outputs));
           entry["architecture_suffixes"] = nb::tuple(nb::cast(task.architecture_suffixes));
           entry["text_pairs"] = task.text_pairs;
+          nb::list options;
+          for (const auto& option : task.options) options.append(option.name);
+          entry["options"] = nb::tuple(options);
           tasks.append(entry);
         }
         return tasks;

@@ -24,7 +24,30 @@ void bind_tokenizer(nb::module_& m) {
       .def_ro("word_ids", &modelexport::Encoding::word_ids)
       .def_ro("sequence_ids", &modelexport::Encoding::sequence_ids)
       .def_ro("overflowing", &modelexport::Encoding::overflowing)
-      .def("__len__", &modelexport::Encoding::size);
+      .def("__len__", &modelexport::Encoding::size)
+      // tokenizers' Encoding methods (None where tokenizers returns None).
+      .def("token_to_sequence", &modelexport::Encoding::token_to_sequence, "token_index"_a)
+      .def("token_to_word", &modelexport::Encoding::token_to_word, "token_index"_a)
+      .def("word_to_tokens", &modelexport::Encoding::word_to_tokens, "word_index"_a,
+           "sequence_index"_a = 0)
+      .def("word_to_chars", &modelexport::Encoding::word_to_chars, "word_index"_a,
+           "sequence_index"_a = 0)
+      .def("char_to_token", &modelexport::Encoding::char_to_token, "char_pos"_a,
+           "sequence_index"_a = 0)
+      .def(
+          "pad",
+          [](modelexport::Encoding& self, std::size_t length, std::int64_t pad_id,
+             std::int64_t pad_type_id, const std::string& pad_token, const std::string& direction) {
+            if (direction != "right" && direction != "left") {
+              throw std::invalid_argument("direction must be 'right' or 'left', got '" +
+                                          direction + "'");
+            }
+            self.pad(length, pad_id, pad_type_id, pad_token,
+                     direction == "left" ? modelexport::Direction::kLeft
+                                         : modelexport::Direction::kRight);
+          },
+          "length"_a, "pad_id"_a = 0, "pad_type_id"_a = 0, "pad_token"_a = "[PAD]",
+          "direction"_a = "right", "Pads in place, as tokenizers' Encoding.pad.");
 
   nb::class_<modelexport::Tokenizer>(m, "Tokenizer")
       .def_static("from_file", &modelexport::Tokenizer::from_file, "path"_a)

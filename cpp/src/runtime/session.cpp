@@ -46,16 +46,20 @@ GraphOptimizationLevel ort_level(GraphOptimization level) {
   return ORT_ENABLE_ALL;
 }
 
-TensorSpec describe(const std::string& name, const Ort::TypeInfo& info) {
-  TensorSpec spec;
+TensorInfo describe(const std::string& name, const Ort::TypeInfo& info) {
+  TensorInfo spec;
   spec.name = name;
   if (info.GetONNXType() != ONNX_TYPE_TENSOR) {
     spec.element_type = "non-tensor";
+    spec.rank_known = false;
     return spec;
   }
   auto tensor = info.GetTensorTypeAndShapeInfo();
   spec.element_type = element_type_name(tensor.GetElementType());
   spec.dims = tensor.GetShape();
+  std::vector<const char*> names(spec.dims.size(), nullptr);
+  tensor.GetSymbolicDimensions(names.data(), names.size());
+  for (const char* dim_name : names) spec.dim_names.emplace_back(dim_name ? dim_name : "");
   return spec;
 }
 
@@ -77,7 +81,7 @@ void check_threads(const char* what, int threads) {
 
 // Fixed input dimensions drive the buffers the pipelines allocate: refuse absurd ones here,
 // once, for every pipeline and modality.
-void check_fixed_dimensions(const std::string& model_path, const TensorSpec& input) {
+void check_fixed_dimensions(const std::string& model_path, const TensorInfo& input) {
   std::int64_t elements = 1;
   for (std::size_t axis = 0; axis < input.dims.size(); ++axis) {
     const std::int64_t dim = input.dims[axis];
@@ -104,8 +108,8 @@ void check_fixed_dimensions(const std::string& model_path, const TensorSpec& inp
 struct Session::Impl {
   Ort::Env env{ORT_LOGGING_LEVEL_WARNING, "modelexport", log_to_stderr_on_request, nullptr};
   Ort::Session session{nullptr};
-  std::vector<TensorSpec> inputs;
-  std::vector<TensorSpec> outputs;
+  std::vector<TensorInfo> inputs;
+  std::vector<TensorInfo> outputs;
   Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
 };
 
@@ -141,8 +145,8 @@ Session Session::open(const std::string& model_path, const SessionOptions& optio
   return Session(std::move(impl));
 }
 
-const std::vector<TensorSpec>& Session::inputs() const { return impl_->inputs; }
-const std::vector<TensorSpec>& Session::outputs() const { return impl_->outputs; }
+const std::vector<TensorInfo>& Session::inputs() const { return impl_->inputs; }
+const std::vector<TensorInfo>& Session::outputs() const { return impl_->outputs; }
 
 std::vector<FloatTensor> Session::run(
     const std::vector<std::pair<std::string, const Int64Tensor*>>& inputs,

@@ -1,0 +1,39 @@
+// The model runner every pipeline uses: the package's processor and session, and the shape
+// policy that fits prepared inputs into the graph's batches.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "modelexport/pipeline.h"
+#include "processors/processor.h"
+#include "runtime/shape_policy.h"
+
+namespace modelexport::pipelines {
+
+class ModelRunner {
+ public:
+  ModelRunner(std::shared_ptr<const Package> package, const PipelineOptions& options);
+
+  const Package& package() const { return *package_; }
+  const std::shared_ptr<const Package>& shared_package() const { return package_; }
+  const processors::Processor& processor() const { return *processor_; }
+  const runtime::ShapePolicy& policy() const { return policy_; }
+
+  struct Row {
+    processors::Prepared input;        // as the graph was fed (padded)
+    std::vector<FloatTensor> outputs;  // this input's slice of each requested output
+  };
+  // Runs prepared inputs in the batches the shape policy plans. Thread-safe.
+  std::vector<Row> run(std::vector<processors::Prepared> inputs,
+                       const std::vector<std::string>& output_names) const;
+
+ private:
+  std::shared_ptr<const Package> package_;
+  Session session_;
+  runtime::ShapePolicy policy_;
+  std::unique_ptr<processors::Processor> processor_;
+};
+
+}  // namespace modelexport::pipelines

@@ -1,0 +1,54 @@
+// The processor layer (Package -> Processor -> Session -> Pipeline): a Processor turns inputs
+// into graph feeds. Which one a package gets is decided by its hf_processor_config
+// "processor_type", through the registry in processors/registry.cpp (one line per processor);
+// tokenizers come first, image and audio processors plug in beside them.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "modelexport/encoding.h"
+#include "modelexport/session.h"
+#include "runtime/shape_policy.h"
+
+namespace modelexport {
+class Package;
+}
+
+namespace modelexport::processors {
+
+// One input as its processor prepared it, with what post-processing needs to map the model's
+// outputs back to the input.
+struct Prepared {
+  Encoding encoding;  // text: the input's tokens (unpadded until the batch is fed)
+};
+
+using Feeds = std::vector<std::pair<std::string, Int64Tensor>>;
+
+class Processor {
+ public:
+  virtual ~Processor() = default;
+  // The processor_type it implements ("tokenizer", ...).
+  virtual const std::string& type() const = 0;
+  // The graph feeds for the rows of one batch (filler rows included), fitted by `policy`:
+  // every feature padded on each axis to policy.padded_length().
+  virtual Feeds feeds(std::vector<Prepared>& rows, const runtime::ShapePolicy& policy) const = 0;
+};
+
+// The processor the package's processor_type names, configured for a graph fitted by `policy`.
+// Throws std::invalid_argument naming the package for an unknown processor_type.
+std::unique_ptr<Processor> create_processor(const Package& package,
+                                            const runtime::ShapePolicy& policy);
+
+// `processor` as the processor kind a task needs; std::invalid_argument naming both otherwise.
+template <typename P>
+const P& processor_as(const Processor& processor, const std::string& task) {
+  if (const auto* wanted = dynamic_cast<const P*>(&processor)) return *wanted;
+  throw std::invalid_argument("task " + task + " cannot use the package's '" + processor.type() +
+                              "' processor");
+}
+
+}  // namespace modelexport::processors
