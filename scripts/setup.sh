@@ -62,4 +62,5 @@ basename "$ort_lib" > "$ORT_DIR/LIBRARY_VERSION"
 # --- Build: the C++ core, native CLI, tests and the Python extension (one CMake build) -----------
 log "building (build/)"
 .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e . \
+  -Ccmake.define.MODELEXPORT_BUILD_TESTS=ON \
   -Cbuild.verbose=false

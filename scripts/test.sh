@@ -9,7 +9,7 @@ echo "== lint"
 .venv/bin/ruff format --check python tests scripts bench
 clang-format --dry-run -Werror cpp/include/modelexport/*.h cpp/include/modelexport/*/*.h cpp/src/*/*.cpp cpp/src/*/*.h \
   cpp/src/*/*/*.cpp cpp/src/*/*/*.h \
-  cpp/tools/*.cpp cpp/tests/*.cpp cpp/tests/*.h cpp/fuzz/*.cpp
+  cpp/tools/*.cpp cpp/tests/*.cpp cpp/tests/*.h cpp/fuzz/*.cpp tests/cpp_consumer/*.cpp
 
 echo "== GoogleTest"
 ctest --test-dir build --output-on-failure

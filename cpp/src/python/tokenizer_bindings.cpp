@@ -39,8 +39,8 @@ void bind_tokenizer(nb::module_& m) {
           [](modelexport::Encoding& self, std::size_t length, std::int64_t pad_id,
              std::int64_t pad_type_id, const std::string& pad_token, const std::string& direction) {
             if (direction != "right" && direction != "left") {
-              throw std::invalid_argument("direction must be 'right' or 'left', got '" +
-                                          direction + "'");
+              throw std::invalid_argument("direction must be 'right' or 'left', got '" + direction +
+                                          "'");
             }
             self.pad(length, pad_id, pad_type_id, pad_token,
                      direction == "left" ? modelexport::Direction::kLeft
