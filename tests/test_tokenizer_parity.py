@@ -280,3 +280,19 @@ def test_tool_usage_and_errors(tmp_path):
     )
     assert missing.returncode == 1
     assert missing.stderr.startswith("modelexport-tokenize: error: cannot read")
+
+
+def test_option_schema_covers_every_option():
+    """The harness configures tokenizers from the tool's own schema (--print-options): every
+    option of --help is in it, with a setting of a known section."""
+    from tokenizer_parity_harness import options_schema
+
+    help_text = subprocess.run(
+        [str(tool_path()), "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    flags = {word.split(",")[-1] for word in help_text.split() if word.startswith("--")}
+    flags -= {"--help", "--print-options"}
+    schema = options_schema()
+    assert set(schema["by_flag"]) == flags
+    for entry in schema["options"]:
+        assert entry["section"] in (None, "truncation", "padding", "encode", "decode", "output")

@@ -8,6 +8,7 @@ The tool is found through MODELEXPORT_TOKENIZE_BIN (default: <repo>/build/modele
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -62,35 +63,75 @@ def pairs_of(corpus: list[str]) -> list[tuple[str, str]]:
 # --- the reference -------------------------------------------------------------------------------
 
 
-def configure_reference(tok, run: Run) -> None:
-    """Applies the tool's command-line options to the reference tokenizer."""
+@functools.cache
+def options_schema() -> dict:
+    """The tool's options with the tokenizers setting each stands for (--print-options): the one
+    schema both sides are configured from."""
+    result = subprocess.run(
+        [str(tool_path()), "--print-options"], capture_output=True, text=True, check=True
+    )
+    schema = json.loads(result.stdout)
+    schema["by_flag"] = {entry["flag"]: entry for entry in schema["options"]}
+    return schema
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    """The reference's call arguments the run's flags set (schema sections encode/decode/output)."""
+
+    add_special_tokens: bool = True
+    skip_special_tokens: bool = True
+    overflowing: bool = False
+
+
+def configure_reference(tok, run: Run) -> CallSettings:
+    """Applies the run's flags to the reference tokenizer through the tool's option schema: each
+    flag sets a key of tokenizers' truncation or padding (or turns the section off), or one of
+    the call's arguments."""
+    schema = options_schema()
+    sections: dict[str, dict | None] = {"truncation": tok.truncation, "padding": tok.padding}
+    touched: set[str] = set()
+    call: dict[str, bool] = {}
     flags = list(run.flags)
-
-    def value(flag: str) -> str | None:
-        return flags[flags.index(flag) + 1] if flag in flags else None
-
-    if "--no-truncation" in flags:
-        tok.no_truncation()
-    if (
-        value("--max-length")
-        or value("--stride")
-        or value("--truncation")
-        or value("--truncate-from")
-    ):
-        params = dict(tok.truncation or {})
-        tok.enable_truncation(
-            int(value("--max-length") or params.get("max_length", 512)),
-            stride=int(value("--stride") or params.get("stride", 0)),
-            strategy=value("--truncation") or params.get("strategy", "longest_first"),
-            direction=value("--truncate-from") or params.get("direction", "right"),
-        )
-    if "--no-padding" in flags:
-        tok.no_padding()
-    if value("--pad-to"):
-        params = dict(tok.padding or {})
-        length = value("--pad-to")
-        params["length"] = None if length == "longest" else int(length)
-        tok.enable_padding(**params)
+    while flags:
+        entry = schema["by_flag"][flags.pop(0)]
+        if entry["takes"] == "nothing":
+            value = entry["value"]
+        else:
+            raw = flags.pop(0)
+            if raw in entry["words"]:
+                value = entry["words"][raw]
+            else:
+                value = raw if entry["takes"] == "choice" else int(raw)
+        section, key = entry["section"], entry["key"]
+        if section in sections:
+            touched.add(section)
+            if key is None:
+                sections[section] = None
+            else:
+                current = sections[section]
+                base = dict(schema["defaults"][section] if current is None else current)
+                base[key] = value
+                sections[section] = base
+        elif section is not None:
+            call[key] = value
+    for section in touched:
+        params = sections[section]
+        if section == "truncation":
+            if params is None:
+                tok.no_truncation()
+            else:
+                tok.enable_truncation(
+                    params["max_length"],
+                    stride=params["stride"],
+                    strategy=params["strategy"],
+                    direction=params["direction"],
+                )
+        elif params is None:
+            tok.no_padding()
+        else:
+            tok.enable_padding(**params)
+    return CallSettings(**call)
 
 
 def encoding_dict(tok, e, decoded: str, skip_special: bool, overflowing: bool) -> dict:
@@ -115,11 +156,13 @@ def encoding_dict(tok, e, decoded: str, skip_special: bool, overflowing: bool) -
     return out
 
 
-def reference_outputs(tok, inputs: list, run: Run, step: int | None = None) -> Iterator[dict]:
+def reference_outputs(
+    tok, inputs: list, run: Run, call: CallSettings, step: int | None = None
+) -> Iterator[dict]:
     """What the tool must print for `inputs`, in the tool's batches where that matters."""
-    add_special = "--no-special-tokens" not in run.flags
-    skip_special = "--keep-special-tokens" not in run.flags
-    overflowing = "--overflowing" in run.flags
+    add_special = call.add_special_tokens
+    skip_special = call.skip_special_tokens
+    overflowing = call.overflowing
     if step is None:
         padding = tok.padding
         batch_longest = padding is not None and padding.get("length") is None
@@ -130,7 +173,7 @@ def reference_outputs(tok, inputs: list, run: Run, step: int | None = None) -> I
             encodings = tok.encode_batch(batch, add_special_tokens=add_special)
         except Exception:  # the reference raises plain Exception for truncation errors
             if step != run.batch_size:  # not a batch of the tool: redo with the tool's batches
-                yield from reference_outputs(tok, batch, run, run.batch_size)
+                yield from reference_outputs(tok, batch, run, call, run.batch_size)
                 continue
             for item in batch:
                 try:
@@ -243,8 +286,8 @@ def check_parity(
         payload = "".join(line + "\n" for line in lines).encode("utf-8")
     process = start_native(tokenizer_json, payload, work, run)
     tok = tokenizers.Tokenizer.from_file(str(tokenizer_json))
-    configure_reference(tok, run)
-    expected = list(reference_outputs(tok, inputs, run))
+    call = configure_reference(tok, run)
+    expected = list(reference_outputs(tok, inputs, run, call))
     actual = finish_native(process, work, label)
     problems = compare(label, inputs, expected, actual)
     if problems:

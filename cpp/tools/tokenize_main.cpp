@@ -40,6 +40,85 @@ struct Options {
 
 using modelexport::cli::UsageError;
 
+// What each option means in tokenizers' terms: the setting of the reference tokenizer it sets
+// (section "truncation" or "padding" with a key, or null to turn the section off; "encode" /
+// "decode" / "output" for the call's own arguments), so that a parity harness configures
+// tokenizers from this one schema (--print-options) instead of its own reading of the flags.
+struct ReferenceSetting {
+  const char* flag;
+  const char* section;   // nullptr: how the input is fed (lines, batches), not a setting
+  const char* key;       // nullptr: the section is turned off
+  nlohmann::json value;  // for flags without a value
+  nlohmann::json words = nlohmann::json::object();  // special words of a count and what they mean
+};
+
+const std::vector<ReferenceSetting>& reference_settings() {
+  static const std::vector<ReferenceSetting> settings = {
+      {"--pairs", nullptr, nullptr, nullptr},
+      {"--batch-size", nullptr, nullptr, nullptr},
+      {"--max-length", "truncation", "max_length", nullptr},
+      {"--truncation", "truncation", "strategy", nullptr},
+      {"--stride", "truncation", "stride", nullptr},
+      {"--truncate-from", "truncation", "direction", nullptr},
+      {"--no-truncation", "truncation", nullptr, nullptr},
+      {"--pad-to", "padding", "length", nullptr, {{"longest", nullptr}}},
+      {"--no-padding", "padding", nullptr, nullptr},
+      {"--no-special-tokens", "encode", "add_special_tokens", false},
+      {"--keep-special-tokens", "decode", "skip_special_tokens", false},
+      {"--overflowing", "output", "overflowing", true},
+  };
+  return settings;
+}
+
+// The options as JSON: per option its flag, what it takes ("nothing", "count" or "choice", with
+// the choices) and its reference setting; plus the settings a section starts from when an
+// option turns it on without tokenizer.json having one. Every option must have a setting.
+nlohmann::json options_schema(const CLI::App& app) {
+  nlohmann::json options = nlohmann::json::array();
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_positional() || option->get_name() == "--help" ||
+        option->get_name() == "--print-options") {
+      continue;
+    }
+    const std::string flag = option->get_name();
+    const ReferenceSetting* setting = nullptr;
+    for (const auto& s : reference_settings()) {
+      if (flag == s.flag) setting = &s;
+    }
+    if (setting == nullptr) throw std::logic_error(flag + " has no reference setting");
+    std::string takes = option->get_expected_min() == 0 ? "nothing" : "count";
+    nlohmann::json entry = {{"flag", flag}};
+    const std::string type = option->get_type_name();
+    if (type.rfind("TEXT:{", 0) == 0) {
+      takes = "choice";
+    }
+    entry["takes"] = takes;
+    entry["section"] = setting->section ? nlohmann::json(setting->section) : nlohmann::json();
+    entry["key"] = setting->key ? nlohmann::json(setting->key) : nlohmann::json();
+    if (takes == "nothing") entry["value"] = setting->value;
+    entry["words"] = setting->words;
+    options.push_back(std::move(entry));
+  }
+  const modelexport::TruncationOptions truncation;
+  const modelexport::PaddingOptions padding;
+  auto side = [](modelexport::Direction d) {
+    return d == modelexport::Direction::kLeft ? "left" : "right";
+  };
+  return {{"options", options},
+          {"defaults",
+           {{"truncation",
+             {{"max_length", truncation.max_length},
+              {"stride", truncation.stride},
+              {"strategy", "longest_first"},
+              {"direction", side(truncation.direction)}}},
+            {"padding",
+             {{"length", nullptr},
+              {"direction", side(padding.direction)},
+              {"pad_id", padding.pad_id},
+              {"pad_type_id", padding.pad_type_id},
+              {"pad_token", padding.pad_token}}}}}};
+}
+
 void define_options(CLI::App& app, Options& o) {
   using modelexport::cli::add_count_option;
   app.add_option("TOKENIZER_JSON", o.tokenizer_path, "the tokenizer.json to encode with")
@@ -75,6 +154,14 @@ void define_options(CLI::App& app, Options& o) {
       "--keep-special-tokens", [&o] { o.skip_special_tokens = false; },
       "keep special tokens in \"decoded\"");
   app.footer("Lines are split on \\n only; invalid UTF-8 is replaced by U+FFFD.");
+  app.add_flag_callback(
+         "--print-options",
+         [&app] {
+           std::cout << options_schema(app).dump() << '\n';
+           throw CLI::Success();
+         },
+         "print the options as JSON, each with the tokenizers setting it stands for")
+      ->trigger_on_parse();
 }
 
 void configure(modelexport::Tokenizer& tokenizer, const Options& o) {

@@ -31,6 +31,8 @@ std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::stri
   } catch (const CLI::CallForHelp&) {
     out << app.help();
     return 0;
+  } catch (const CLI::Success&) {
+    return 0;  // an option that did its job while parsing (e.g. printed something)
   } catch (const CLI::ParseError& e) {
     return report_usage_error(app.get_name(), e.what(), err);
   }
