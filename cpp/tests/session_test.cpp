@@ -41,6 +41,21 @@ TEST(SessionOpen, ReportsItsInputsAndRuns) {
   EXPECT_EQ(outputs[0].data, (std::vector<float>{4, 5, 6}));
 }
 
+TEST(SessionOpen, RunsFloatInputsAndRefusesTheWrongElementType) {
+  ScratchDir dir;
+  const std::string path = dir.file("identity.onnx");
+  testing::write_text(path, testing::identity_model_bytes());  // y = Identity(x), float32
+  const Session session = Session::open(path);
+  FloatTensor x{{1, 3}, {0.5f, -1.0f, 2.0f}};
+  const auto outputs = session.run({{"x", &x}}, {"y"});
+  EXPECT_EQ(outputs[0].shape, (std::vector<std::int64_t>{1, 3}));
+  EXPECT_EQ(outputs[0].data, x.data);
+  Int64Tensor wrong{{1, 3}, {1, 2, 3}};
+  EXPECT_THROW(session.run({{"x", &wrong}}, {"y"}), std::invalid_argument);
+  FloatTensor short_data{{1, 3}, {1.0f}};
+  EXPECT_THROW(session.run({{"x", &short_data}}, {"y"}), std::invalid_argument);
+}
+
 TEST(SessionOpen, HugeFixedDimensionsAreRefused) {
   ScratchDir dir;
   std::string error = open_error(model_with_input(dir, {1, 2000000000}));

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "modelexport/tensor_info.h"
@@ -29,6 +30,9 @@ struct Tensor {
 using Int64Tensor = Tensor<std::int64_t>;
 using FloatTensor = Tensor<float>;
 
+// A graph input to run with: int64 (token ids, masks) or float32 (pixels, audio samples).
+using InputTensor = std::variant<const Int64Tensor*, const FloatTensor*>;
+
 class Session {
  public:
   // Throws std::runtime_error naming the file when ONNX Runtime cannot load it.
@@ -41,12 +45,12 @@ class Session {
   const std::vector<TensorInfo>& inputs() const;
   const std::vector<TensorInfo>& outputs() const;
 
-  // Runs the model; safe to call from several threads at once on one session. Inputs must be
-  // int64 tensors, outputs are returned as float32. Throws std::invalid_argument for unknown
-  // names or shapes the graph rejects, std::runtime_error for other ORT failures.
-  std::vector<FloatTensor> run(
-      const std::vector<std::pair<std::string, const Int64Tensor*>>& inputs,
-      const std::vector<std::string>& output_names) const;
+  // Runs the model; safe to call from several threads at once on one session. Inputs are
+  // int64 or float32 tensors, outputs are returned as float32. Throws std::invalid_argument for
+  // unknown names, element types or shapes the graph rejects, std::runtime_error for other ORT
+  // failures.
+  std::vector<FloatTensor> run(const std::vector<std::pair<std::string, InputTensor>>& inputs,
+                               const std::vector<std::string>& output_names) const;
 
  private:
   struct Impl;

@@ -23,8 +23,10 @@ std::vector<ModelRunner::Row> ModelRunner::run(std::vector<processors::Prepared>
     // A fixed batch is filled up with copies of its first row; their results are dropped.
     batch_rows.resize(batch.rows, batch_rows.front());
     const processors::Feeds feeds = processor_->feeds(batch_rows, policy_);
-    std::vector<std::pair<std::string, const Int64Tensor*>> named;
-    for (const auto& [name, tensor] : feeds) named.emplace_back(name, &tensor);
+    std::vector<std::pair<std::string, InputTensor>> named;
+    for (const auto& [name, tensor] : feeds) {
+      named.emplace_back(name, std::visit([](const auto& t) { return InputTensor(&t); }, tensor));
+    }
     const std::vector<FloatTensor> outputs = session_.run(named, output_names);
     for (std::size_t i = 0; i < batch.real; ++i) {
       Row row;

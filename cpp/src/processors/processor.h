@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "modelexport/encoding.h"
@@ -26,7 +27,9 @@ struct Prepared {
   Encoding encoding;  // text: the input's tokens (unpadded until the batch is fed)
 };
 
-using Feeds = std::vector<std::pair<std::string, Int64Tensor>>;
+// A graph input as a processor makes it: int64 (text) or float32 (pixels, samples).
+using FeedTensor = std::variant<Int64Tensor, FloatTensor>;
+using Feeds = std::vector<std::pair<std::string, FeedTensor>>;
 
 class Processor {
  public:

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "modelexport/limits.h"
 
@@ -149,21 +151,28 @@ const std::vector<TensorInfo>& Session::inputs() const { return impl_->inputs; }
 const std::vector<TensorInfo>& Session::outputs() const { return impl_->outputs; }
 
 std::vector<FloatTensor> Session::run(
-    const std::vector<std::pair<std::string, const Int64Tensor*>>& inputs,
+    const std::vector<std::pair<std::string, InputTensor>>& inputs,
     const std::vector<std::string>& output_names) const {
   std::vector<Ort::Value> values;
   std::vector<const char*> input_names;
   values.reserve(inputs.size());
-  for (const auto& [name, tensor] : inputs) {
-    std::size_t expected = 1;
-    for (auto d : tensor->shape) expected *= static_cast<std::size_t>(d);
-    if (expected != tensor->data.size()) {
-      throw std::invalid_argument("input " + name + ": data size does not match its shape");
-    }
-    // ORT reads the buffer without writing to it; the C API just takes a non-const pointer.
-    values.push_back(Ort::Value::CreateTensor<std::int64_t>(
-        impl_->memory, const_cast<std::int64_t*>(tensor->data.data()), tensor->data.size(),
-        tensor->shape.data(), tensor->shape.size()));
+  for (const auto& [name, input] : inputs) {
+    std::visit(
+        [&, &input_name = name](const auto* tensor) {
+          std::size_t expected = 1;
+          for (auto d : tensor->shape) expected *= static_cast<std::size_t>(d);
+          if (expected != tensor->data.size()) {
+            throw std::invalid_argument("input " + input_name +
+                                        ": data size does not match its shape");
+          }
+          using Element = typename std::decay_t<decltype(tensor->data)>::value_type;
+          // ORT reads the buffer without writing to it; the C API just takes a non-const
+          // pointer.
+          values.push_back(Ort::Value::CreateTensor<Element>(
+              impl_->memory, const_cast<Element*>(tensor->data.data()), tensor->data.size(),
+              tensor->shape.data(), tensor->shape.size()));
+        },
+        input);
     input_names.push_back(name.c_str());
   }
   std::vector<const char*> outputs;
