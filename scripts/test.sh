@@ -29,4 +29,6 @@ echo "== fuzzing the tokenizer (libFuzzer + ASan/UBSan, about a minute)"
 scripts/fuzz.sh
 
 echo "== pytest"
-.venv/bin/pytest -q "$@"
+# Two workers (the cores of the CI machine); a file's tests stay on one worker, exports are shared
+# between them (tests/conftest.py).
+.venv/bin/pytest -q -n 2 --dist loadfile "$@"

@@ -108,6 +108,11 @@ def detect_task(config_json: str, sentence_transformers: bool, origin: str) -> s
     The pipeline task for a config.json (architectures), as the runtime decides it.
     """
 
+def resize_image(pixels: bytes, width: int, height: int, channels: int, out_width: int, out_height: int, resample: int) -> bytes:
+    """
+    8-bit interleaved pixels resized as Pillow's Image.resize does (resample: PIL's filter number).
+    """
+
 class PipelineError(ValueError):
     pass
 

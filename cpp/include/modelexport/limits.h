@@ -29,6 +29,11 @@ inline constexpr std::int64_t kMaxFixedDimension = std::int64_t{1} << 20;
 inline constexpr std::int64_t kMaxFixedBatch = 4096;
 inline constexpr std::int64_t kMaxInputElements = std::int64_t{1} << 24;
 
+// Images: a side of at most 2^16 pixels (Pillow's own decoders allow about 2^16 too) and at
+// most 2^28 pixels in all (1 GiB of RGBA).
+inline constexpr std::size_t kMaxImageSide = std::size_t{1} << 16;
+inline constexpr std::size_t kMaxImagePixels = std::size_t{1} << 28;
+
 // Intra/inter-op threads: at most max(16, 4 x hardware threads); more only thrash.
 int max_threads();
 

@@ -11,6 +11,7 @@
 
 #include "modelexport/atomic_file.h"
 #include "modelexport/hierarchy.h"
+#include "modelexport/image.h"
 #include "modelexport/metadata.h"
 #include "modelexport/onnx_model.h"
 #include "modelexport/package.h"
@@ -143,6 +144,24 @@ NB_MODULE(_native, m) {
       },
       "config_json"_a, "sentence_transformers"_a, "origin"_a,
       "The pipeline task for a config.json (architectures), as the runtime decides it.");
+  m.def(
+      "resize_image",
+      [](nb::bytes pixels, std::size_t width, std::size_t height, std::size_t channels,
+         std::size_t out_width, std::size_t out_height, int resample) {
+        modelexport::Image image{width, height, channels, {}};
+        const auto* data = static_cast<const std::uint8_t*>(pixels.data());
+        image.pixels.assign(data, data + pixels.size());
+        modelexport::Image out;
+        {
+          nb::gil_scoped_release release;
+          out = modelexport::resize(image, out_width, out_height,
+                                    modelexport::resample_from_pil(resample));
+        }
+        return nb::bytes(reinterpret_cast<const char*>(out.pixels.data()), out.pixels.size());
+      },
+      "pixels"_a, "width"_a, "height"_a, "channels"_a, "out_width"_a, "out_height"_a, "resample"_a,
+      "8-bit interleaved pixels resized as Pillow's Image.resize does (resample: PIL's filter "
+      "number).");
   bind_pipelines(m);
   bind_tokenizer(m);
 }
