@@ -87,5 +87,7 @@ def test_bad_sizes_are_value_errors():
         _native.resize_image(pixels, 2, 2, 3, 1 << 20, 5, 2)
     with pytest.raises(ValueError, match="do not match"):
         _native.resize_image(pixels, 3, 3, 3, 5, 5, 2)
+    with pytest.raises(ValueError, match="convert to RGB"):  # Pillow premultiplies alpha
+        _native.resize_image(bytes(16), 2, 2, 4, 5, 5, 2)
     with pytest.raises(ValueError, match="resampling filter"):
         _native.resize_image(pixels, 2, 2, 3, 5, 5, 9)

@@ -145,3 +145,41 @@ def test_arguments_that_are_not_utf8(export_cache):
         assert b"Traceback" not in result.stderr
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_python_calls_follow_transformers_conventions(export_cache):
+    """One-example lists come back unwrapped where transformers unwraps them, question= and
+    context= combine as its argument handler combines them, and None means "not given"."""
+    import modelexport
+
+    qa = modelexport.pipeline(
+        model=str(export_cache.get("bert-question-answering", "fixed").output_dir)
+    )
+    one = {"question": "Where is it?", "context": "It is in Paris."}
+    assert isinstance(qa([one]), dict)
+    assert isinstance(qa(question=["Where is it?"], context=["It is in Paris."]), dict)
+    two = qa(question=["Where is it?", "What is it?"], context="It is in Paris.")
+    assert isinstance(two, list) and len(two) == 2
+    with pytest.raises(ValueError, match="question= and context="):
+        qa(question="Where is it?", context=["It is in Paris.", "Or in Rome."])
+    assert qa(one, doc_stride=None, max_seq_len=None, top_k=None) == qa(one)
+
+    fill = modelexport.pipeline(model=str(export_cache.get("bert-fill-mask", "fixed").output_dir))
+    assert fill(["Paris is the [MASK] of France."]) == fill("Paris is the [MASK] of France.")
+    assert fill("Paris is the [MASK].", targets=None, top_k=None) == fill("Paris is the [MASK].")
+
+
+def test_a_graph_that_does_not_match_the_task_is_an_error(export_cache, cli):
+    """A classifier's logits read as token-classification's would index past the output: the
+    shape check stops it with one line."""
+    package = str(export_cache.get("bert-text-classification", "fixed").output_dir)
+    for result in both(cli, package, "some text", "--task", "token-classification"):
+        assert result.returncode == 1
+        assert "output logits has shape" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    for args in (["--top-k", "all", "--task", "fill-mask"], ["--max-answer-len", str(2**63)]):
+        qa_or_fill = "bert-fill-mask" if "fill-mask" in args else "bert-question-answering"
+        target = str(export_cache.get(qa_or_fill, "fixed").output_dir)
+        extra = ["--question", "q"] if qa_or_fill == "bert-question-answering" else []
+        for result in both(cli, target, "Paris is the [MASK].", *extra, *args):
+            assert result.returncode == 2, result.stderr

@@ -54,13 +54,23 @@ TEST(PipelineOptions, DefaultsFilledAndGivenValuesChecked) {
   EXPECT_EQ(*given.find("labels"), Value(Value::Array{Value("x")}));
 }
 
+TEST(PipelineOptions, NoneMeansNotGivenExceptWhereItMeansAll) {
+  const TaskInfo task = echo_task();
+  const EchoPipeline pipe(task);
+  const Value checked = pipe.checked_options(
+      Value::object({{"count", Value()}, {"mode", Value()}, {"top_k", Value()}}));
+  EXPECT_EQ(*checked.find("count"), Value(5));  // the default
+  EXPECT_EQ(*checked.find("mode"), Value("a"));
+  EXPECT_TRUE(checked.find("top_k")->is_null());  // count-or-all: None is "all"
+}
+
 TEST(PipelineOptions, BadOptionsArePipelineErrors) {
   const TaskInfo task = echo_task();
   const EchoPipeline pipe(task);
   for (const Value& bad : {Value::object({{"nope", 1}}), Value::object({{"count", -1}}),
-                           Value::object({{"count", Value()}}), Value::object({{"count", "2"}}),
-                           Value::object({{"count", true}}), Value::object({{"flag", 1}}),
-                           Value::object({{"mode", "c"}}), Value::object({{"labels", 3}}),
+                           Value::object({{"count", "2"}}), Value::object({{"count", true}}),
+                           Value::object({{"flag", 1}}), Value::object({{"mode", "c"}}),
+                           Value::object({{"labels", 3}}),
                            Value::object({{"question", Value::Array{Value(1)}}}), Value(3)}) {
     EXPECT_THROW(pipe.checked_options(bad), PipelineError);
   }

@@ -13,7 +13,7 @@ namespace modelexport {
 struct Image {
   std::size_t width = 0;
   std::size_t height = 0;
-  std::size_t channels = 3;          // 1 (L), 3 (RGB) or 4
+  std::size_t channels = 3;          // 1 (L) or 3 (RGB)
   std::vector<std::uint8_t> pixels;  // row-major, height * width * channels
 };
 
@@ -34,7 +34,8 @@ Resample resample_from_pil(int value);
 
 // `image` resized to width x height, as Pillow's Image.resize(size, filter) returns it.
 // Throws std::invalid_argument for an empty image or size, a size over limits::kMaxImageSide,
-// or pixels that do not match the declared size.
+// a channel count other than 1 or 3 (Pillow premultiplies alpha; convert to RGB first), or
+// pixels that do not match the declared size.
 Image resize(const Image& image, std::size_t width, std::size_t height, Resample filter);
 
 }  // namespace modelexport

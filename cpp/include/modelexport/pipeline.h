@@ -70,7 +70,7 @@ class Pipeline {
   virtual Value single_result(Value result, const Value& input, const Value& options) const;
 
  private:
-  const TaskInfo& task_;
+  TaskInfo task_;
   std::shared_ptr<const Package> package_;
 };
 

@@ -17,7 +17,8 @@ struct TensorInfo {
   std::vector<std::string> dim_names;
   bool rank_known = true;  // false when the model declares no shape at all
 
-  bool is_fixed(std::size_t axis) const { return axis < dims.size() && dims[axis] >= 0; }
+  // A size of 0 counts as dynamic, as the shape policy treats it.
+  bool is_fixed(std::size_t axis) const { return axis < dims.size() && dims[axis] > 0; }
 };
 
 }  // namespace modelexport

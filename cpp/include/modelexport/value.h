@@ -29,7 +29,8 @@ class Value {
   Value(bool b) : data_(b) {}
   Value(int i) : data_(static_cast<std::int64_t>(i)) {}
   Value(std::int64_t i) : data_(i) {}
-  Value(std::size_t i) : data_(static_cast<std::int64_t>(i)) {}
+  // Throws std::out_of_range above INT64_MAX.
+  Value(std::size_t i);
   Value(double d) : data_(d) {}
   Value(const char* s) : data_(std::string(s)) {}
   Value(std::string s) : data_(std::move(s)) {}

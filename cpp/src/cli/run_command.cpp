@@ -159,7 +159,12 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
 
   return run_guarded(program, err, [&] {
     for (const auto& [name, count] : a.counts) {
-      if (count) a.options.set(name, *count == kAll ? Value() : Value(*count));
+      if (!count) continue;
+      if (*count != kAll &&
+          *count > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())) {
+        throw UsageError(flag_name(name) + " " + std::to_string(*count) + " is out of range");
+      }
+      a.options.set(name, *count == kAll ? Value() : Value(*count));
     }
     Value::Array inputs;
     for (const auto& text : a.texts) inputs.emplace_back(text);
@@ -174,6 +179,11 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
       const auto& tasks = options.at(name).tasks;
       if (std::find(tasks.begin(), tasks.end(), package->task()) == tasks.end()) {
         throw UsageError(flag_name(name) + " does not apply to " + package->task());
+      }
+      const TaskOption* schema = find_option(*find_task(package->task()), name);
+      if (value.is_null() && schema->kind == OptionKind::kCount) {
+        throw UsageError(flag_name(name) + " all does not apply to " + package->task() +
+                         " (give a number)");
       }
     }
     PipelineOptions pipeline_options;

@@ -233,9 +233,11 @@ Resample resample_from_pil(int value) {
 Image resize(const Image& image, std::size_t width, std::size_t height, Resample filter) {
   check_size(image.width, image.height, "image");
   check_size(width, height, "target");
-  if (image.channels < 1 || image.channels > 4) {
-    throw std::invalid_argument("an image has 1 to 4 channels, not " +
-                                std::to_string(image.channels));
+  // Pillow premultiplies alpha when it resizes RGBA / LA; images are converted to RGB (or L)
+  // before resizing here, as transformers' processors do.
+  if (image.channels != 1 && image.channels != 3) {
+    throw std::invalid_argument("resize takes 1 (L) or 3 (RGB) channels, not " +
+                                std::to_string(image.channels) + " (convert to RGB first)");
   }
   if (image.pixels.size() != image.width * image.height * image.channels) {
     throw std::invalid_argument("image pixels do not match its size");

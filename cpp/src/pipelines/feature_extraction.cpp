@@ -19,11 +19,9 @@ constexpr const char* kHiddenStates = "last_hidden_state";
 // The rows of [length, hidden] whose attention mask is 1, as vectors.
 std::vector<std::vector<float>> real_tokens(const pipelines::ModelRunner::Row& row) {
   const FloatTensor& hidden = row.outputs.front();
-  if (hidden.shape.size() != 2) {
-    throw std::runtime_error("last_hidden_state is not [batch, tokens, hidden]");
-  }
-  const auto width = static_cast<std::size_t>(hidden.shape[1]);
   const Encoding& encoding = row.input.encoding;
+  pipelines::check_output(hidden, kHiddenStates, {encoding.size(), std::nullopt});
+  const auto width = static_cast<std::size_t>(hidden.shape[1]);
   std::vector<std::vector<float>> tokens;
   for (std::size_t t = 0; t < encoding.attention_mask.size(); ++t) {
     if (encoding.attention_mask[t] == 0) continue;

@@ -85,6 +85,7 @@ std::vector<std::vector<std::vector<FillMaskCandidate>>> FillMaskPipeline::opera
   for (const auto& row : runner_->run(text.prepare(inputs), {"logits"})) {
     const Encoding& encoding = row.input.encoding;
     const FloatTensor& logits = row.outputs.front();
+    pipelines::check_output(logits, "logits", {encoding.size(), std::nullopt});
     const auto vocab = static_cast<std::size_t>(logits.shape.back());
     std::vector<std::size_t> masks;
     for (std::size_t t = 0; t < encoding.ids.size(); ++t) {
@@ -134,6 +135,14 @@ class FillMaskTask final : public Pipeline {
       : Pipeline(task, package), typed_(package, options) {}
 
  protected:
+  // transformers returns the result alone for a one-element list too.
+  std::vector<Value> gather_inputs(const Value& inputs, const Value& options,
+                                   bool& single) const override {
+    std::vector<Value> items = Pipeline::gather_inputs(inputs, options, single);
+    single = items.size() == 1;
+    return items;
+  }
+
   // Per input: the candidate list of its mask, or one list per mask when it has several.
   std::vector<Value> run_checked(const std::vector<Value>& inputs,
                                  const Value& options) const override {

@@ -1,6 +1,9 @@
 // The model runner (see model_runner.h).
 #include "pipelines/model_runner.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "modelexport/package.h"
 
 namespace modelexport::pipelines {
@@ -28,6 +31,18 @@ std::vector<ModelRunner::Row> ModelRunner::run(std::vector<processors::Prepared>
       named.emplace_back(name, std::visit([](const auto& t) { return InputTensor(&t); }, tensor));
     }
     const std::vector<FloatTensor> outputs = session_.run(named, output_names);
+    for (std::size_t o = 0; o < outputs.size(); ++o) {
+      const FloatTensor& output = outputs[o];
+      std::size_t elements = 1;
+      for (auto d : output.shape)
+        elements *= static_cast<std::size_t>(std::max<std::int64_t>(d, 0));
+      if (output.shape.empty() || output.shape.front() != static_cast<std::int64_t>(batch.rows) ||
+          elements != output.data.size()) {
+        throw std::runtime_error(package_->model_path() + ": output " + output_names[o] +
+                                 " does not have the batch (" + std::to_string(batch.rows) +
+                                 " rows) as its first axis");
+      }
+    }
     for (std::size_t i = 0; i < batch.real; ++i) {
       Row row;
       row.input = std::move(batch_rows[i]);
@@ -43,6 +58,21 @@ std::vector<ModelRunner::Row> ModelRunner::run(std::vector<processors::Prepared>
     }
   }
   return rows;
+}
+
+void check_output(const FloatTensor& output, const std::string& name,
+                  const std::vector<std::optional<std::size_t>>& sizes) {
+  bool ok = output.shape.size() == sizes.size();
+  for (std::size_t axis = 0; ok && axis < sizes.size(); ++axis) {
+    ok = !sizes[axis] || output.shape[axis] == static_cast<std::int64_t>(*sizes[axis]);
+  }
+  if (!ok) {
+    std::string shape;
+    for (auto d : output.shape) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+    throw std::runtime_error("output " + name + " has shape [" + shape +
+                             "] per input, not what the task reads (" +
+                             std::to_string(sizes.size()) + " axes)");
+  }
 }
 
 }  // namespace modelexport::pipelines

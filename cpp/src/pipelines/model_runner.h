@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,8 @@ class ModelRunner {
     processors::Prepared input;        // as the graph was fed (padded)
     std::vector<FloatTensor> outputs;  // this input's slice of each requested output
   };
-  // Runs prepared inputs in the batches the shape policy plans. Thread-safe.
+  // Runs prepared inputs in the batches the shape policy plans. Every output must have the
+  // batch as its first axis (std::runtime_error naming it otherwise). Thread-safe.
   std::vector<Row> run(std::vector<processors::Prepared> inputs,
                        const std::vector<std::string>& output_names) const;
 
@@ -35,5 +37,11 @@ class ModelRunner {
   runtime::ShapePolicy policy_;
   std::unique_ptr<processors::Processor> processor_;
 };
+
+// Checks that `output` (one input's slice) has `rank` axes and, where `sizes` gives one, that
+// size; a graph that does not produce what the task reads is a std::runtime_error naming the
+// output (a package's graph may not match the task it claims).
+void check_output(const FloatTensor& output, const std::string& name,
+                  const std::vector<std::optional<std::size_t>>& sizes);
 
 }  // namespace modelexport::pipelines

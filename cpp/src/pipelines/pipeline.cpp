@@ -106,6 +106,10 @@ Value Pipeline::checked_options(const Value& options) const {
   Value checked = Value::object();
   for (const auto& option : task_.options) {
     const Value* given = options.is_object() ? options.find(option.name) : nullptr;
+    // None means "not given" in transformers' keyword arguments, except where it means "all".
+    if (given != nullptr && given->is_null() && option.kind != OptionKind::kCountOrAll) {
+      given = nullptr;
+    }
     if (given != nullptr) {
       checked.set(option.name, checked_option(option, *given));
     } else if (!option.default_value.is_null()) {

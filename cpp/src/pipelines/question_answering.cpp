@@ -199,6 +199,8 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
       const bool is_cls = cls_id_ && e.ids[t] == *cls_id_;
       allowed[t] = (!masked || is_cls) && e.attention_mask[t] == 1;
     }
+    pipelines::check_output(rows[w].outputs[0], "start_logits", {e.size()});
+    pipelines::check_output(rows[w].outputs[1], "end_logits", {e.size()});
     std::vector<double> start = masked_softmax(rows[w].outputs[0], allowed);
     std::vector<double> end = masked_softmax(rows[w].outputs[1], allowed);
     if (options.handle_impossible_answer) {
@@ -260,10 +262,6 @@ Value question_input(const Value& question, const Value& context) {
   return Value::object({{"question", question}, {"context", context}});
 }
 
-std::vector<Value> texts_of(const Value& value) {
-  return value.is_string() ? std::vector<Value>{value} : value.as_array();
-}
-
 class QuestionAnsweringTask final : public Pipeline {
  public:
   static constexpr const char* kTask = "question-answering";
@@ -284,21 +282,31 @@ class QuestionAnsweringTask final : public Pipeline {
       if (question == nullptr || context == nullptr) {
         throw PipelineError("question-answering needs question= and context=");
       }
-      single = question->is_string() && context->is_string();
-      std::vector<Value> questions = texts_of(*question);
-      const std::vector<Value> contexts = texts_of(*context);
-      if (questions.size() == 1) questions.resize(contexts.size(), questions.front());
-      if (questions.size() != contexts.size()) {
-        throw PipelineError("questions and contexts don't have the same lengths");
-      }
+      // transformers' argument handler: one question and one context; questions over one
+      // context; or as many questions as contexts.
       std::vector<Value> pairs;
-      for (std::size_t i = 0; i < contexts.size(); ++i) {
-        pairs.push_back(question_input(questions[i], contexts[i]));
+      if (question->is_string() && context->is_string()) {
+        pairs.push_back(question_input(*question, *context));
+      } else if (question->is_array() && context->is_string()) {
+        for (const Value& q : question->as_array()) pairs.push_back(question_input(q, *context));
+      } else if (question->is_array() && context->is_array()) {
+        if (question->size() != context->size()) {
+          throw PipelineError("questions and contexts don't have the same lengths");
+        }
+        for (std::size_t i = 0; i < question->size(); ++i) {
+          pairs.push_back(question_input(question->as_array()[i], context->as_array()[i]));
+        }
+      } else {
+        throw PipelineError(
+            "question= and context= must be strings, a list of questions with one context, or "
+            "lists of the same length");
       }
+      single = pairs.size() == 1;  // transformers unwraps any one-example call
       return pairs;
     }
     if (context != nullptr) throw PipelineError("give contexts as inputs or as context=, not both");
     std::vector<Value> items = Pipeline::gather_inputs(inputs, options, single);
+    single = items.size() == 1;
     if (question != nullptr) {
       if (!question->is_string()) {
         throw PipelineError("question must be one string when the contexts are the inputs");

@@ -60,6 +60,7 @@ std::vector<std::vector<ScoredLabel>> TextClassificationPipeline::operator()(
   const Package& package = runner_->package();
   std::vector<std::vector<ScoredLabel>> results;
   for (const auto& row : runner_->run(text.prepare(inputs), {"logits"})) {
+    pipelines::check_output(row.outputs.front(), "logits", {std::nullopt});
     results.push_back(classify_logits(row.outputs.front().data, package.labels(),
                                       package.problem_type(), function, top_k));
   }

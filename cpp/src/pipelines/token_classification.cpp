@@ -199,6 +199,7 @@ std::vector<std::vector<TokenEntity>> TokenClassificationPipeline::operator()(
     };
     const Encoding& encoding = rows[r].input.encoding;
     const FloatTensor& logits = rows[r].outputs.front();
+    pipelines::check_output(logits, "logits", {encoding.size(), std::nullopt});
     const std::size_t n_labels = static_cast<std::size_t>(logits.shape.back());
 
     std::vector<PreEntity> pre;

@@ -1,9 +1,18 @@
 // Value (see modelexport/value.h).
 #include "modelexport/value.h"
 
+#include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace modelexport {
+
+Value::Value(std::size_t i) {
+  if (i > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())) {
+    throw std::out_of_range("integer " + std::to_string(i) + " is out of range");
+  }
+  data_ = static_cast<std::int64_t>(i);
+}
 
 Value Value::float32(double d) {
   Value v;

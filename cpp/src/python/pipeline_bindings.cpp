@@ -34,6 +34,11 @@ Value to_value(nb::handle object, int depth = 0) {
     return Value(static_cast<std::int64_t>(number));
   }
   if (PyFloat_Check(o)) return Value(PyFloat_AsDouble(o));
+  // numpy integer and floating scalars, as transformers accepts them.
+  if (PyIndex_Check(o)) return to_value(nb::steal(PyNumber_Index(o)), depth);
+  if (nb::hasattr(object, "dtype") && nb::hasattr(object, "__float__")) {
+    return Value(PyFloat_AsDouble(o));
+  }
   if (PyUnicode_Check(o)) {
     Py_ssize_t size = 0;
     const char* text = PyUnicode_AsUTF8AndSize(o, &size);
@@ -73,8 +78,14 @@ nb::object to_python(const Value& value) {
     case Value::Kind::kNumber:
       return nb::float_(value.as_number());
     case Value::Kind::kFloat32: {
-      static nb::object float32 = nb::module_::import_("numpy").attr("float32");
-      return float32(value.as_number());
+      // Looked up once and kept for the process (no C++ static guard around a Python import,
+      // no destructor after the interpreter has gone); two threads racing here both store a
+      // valid reference.
+      static PyObject* float32 = nullptr;
+      if (float32 == nullptr) {
+        float32 = nb::object(nb::module_::import_("numpy").attr("float32")).release().ptr();
+      }
+      return nb::borrow(float32)(value.as_number());
     }
     case Value::Kind::kString:
       return nb::str(value.as_string().data(), value.as_string().size());
