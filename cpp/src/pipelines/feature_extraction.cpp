@@ -33,8 +33,7 @@ std::vector<std::vector<float>> real_tokens(const pipelines::ModelRunner::Row& r
 
 std::vector<pipelines::ModelRunner::Row> run_texts(const pipelines::ModelRunner& runner,
                                                    const std::vector<TextInput>& inputs) {
-  const auto& text =
-      processors::processor_as<processors::TextProcessor>(runner.processor(), "feature-extraction");
+  const auto& text = runner.processor_for<processors::TextProcessor>("feature-extraction");
   return runner.run(text.prepare(inputs), {kHiddenStates});
 }
 

@@ -14,14 +14,6 @@
 #include "processors/text_processor.h"
 
 namespace modelexport {
-namespace {
-
-const processors::TextProcessor& text_processor(const pipelines::ModelRunner& runner) {
-  return processors::processor_as<processors::TextProcessor>(runner.processor(), "fill-mask");
-}
-
-}  // namespace
-
 std::vector<std::pair<std::int64_t, double>> top_tokens(
     const std::vector<float>& logits, std::size_t top_k,
     const std::vector<std::int64_t>& target_ids) {
@@ -48,7 +40,10 @@ FillMaskPipeline::FillMaskPipeline(std::shared_ptr<const Package> package,
   const Package& p = runner_->package();
   auto mask = p.special_token("mask_token");
   std::optional<std::int64_t> id =
-      mask ? text_processor(*runner_).tokenizer().token_to_id(*mask) : std::nullopt;
+      mask ? runner_->processor_for<processors::TextProcessor>("fill-mask")
+                 .tokenizer()
+                 .token_to_id(*mask)
+           : std::nullopt;
   if (!id) {
     throw std::invalid_argument(p.model_path() +
                                 ": fill-mask needs a mask token (none in the tokenizer config)");
@@ -64,7 +59,8 @@ FillMaskPipeline::FillMaskPipeline(const std::string& package_path, const Pipeli
 std::vector<std::vector<std::vector<FillMaskCandidate>>> FillMaskPipeline::operator()(
     const std::vector<TextInput>& inputs, std::size_t top_k,
     const std::vector<std::string>& targets) const {
-  const processors::TextProcessor& text = text_processor(*runner_);
+  const processors::TextProcessor& text =
+      runner_->processor_for<processors::TextProcessor>("fill-mask");
   const Tokenizer& tokenizer = text.tokenizer();
   std::vector<std::int64_t> target_ids;
   for (const auto& target : targets) {

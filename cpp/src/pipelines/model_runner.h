@@ -21,6 +21,11 @@ class ModelRunner {
   const std::shared_ptr<const Package>& shared_package() const { return package_; }
   const processors::Processor& processor() const { return *processor_; }
   const runtime::ShapePolicy& policy() const { return policy_; }
+  // The processor as the kind `task` needs (std::invalid_argument naming both otherwise).
+  template <typename P>
+  const P& processor_for(const std::string& task) const {
+    return processors::processor_as<P>(*processor_, task);
+  }
 
   struct Row {
     processors::Prepared input;        // as the graph was fed (padded)

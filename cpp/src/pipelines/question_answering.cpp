@@ -94,20 +94,13 @@ std::vector<TokenSpan> best_spans(const std::vector<double>& start, const std::v
   return kept;
 }
 
-namespace {
-
-const processors::TextProcessor& text_processor(const pipelines::ModelRunner& runner) {
-  return processors::processor_as<processors::TextProcessor>(runner.processor(),
-                                                             "question-answering");
-}
-
-}  // namespace
-
 QuestionAnsweringPipeline::QuestionAnsweringPipeline(std::shared_ptr<const Package> package,
                                                      const PipelineOptions& options)
     : runner_(std::make_shared<pipelines::ModelRunner>(std::move(package), options)) {
   if (auto cls = runner_->package().special_token("cls_token")) {
-    cls_id_ = text_processor(*runner_).tokenizer().token_to_id(*cls);
+    cls_id_ = runner_->processor_for<processors::TextProcessor>("question-answering")
+                  .tokenizer()
+                  .token_to_id(*cls);
   }
 }
 
@@ -123,7 +116,8 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
   if (options.max_answer_len == 0) {
     throw std::invalid_argument("max_answer_len must be at least 1");
   }
-  const processors::TextProcessor& text = text_processor(*runner_);
+  const processors::TextProcessor& text =
+      runner_->processor_for<processors::TextProcessor>("question-answering");
   std::size_t max_seq_len = kDefaultMaxSeqLen;
   if (options.max_seq_len) {
     max_seq_len = *options.max_seq_len;

@@ -55,8 +55,7 @@ TextClassificationPipeline::TextClassificationPipeline(const std::string& packag
 std::vector<std::vector<ScoredLabel>> TextClassificationPipeline::operator()(
     const std::vector<TextInput>& inputs, std::optional<std::size_t> top_k,
     ClassificationFunction function) const {
-  const auto& text = processors::processor_as<processors::TextProcessor>(runner_->processor(),
-                                                                         "text-classification");
+  const auto& text = runner_->processor_for<processors::TextProcessor>("text-classification");
   const Package& package = runner_->package();
   std::vector<std::vector<ScoredLabel>> results;
   for (const auto& row : runner_->run(text.prepare(inputs), {"logits"})) {

@@ -154,20 +154,13 @@ AggregationStrategy parse_aggregation_strategy(std::string_view name) {
                               "' (use none, simple, first, average or max)");
 }
 
-namespace {
-
-const processors::TextProcessor& text_processor(const pipelines::ModelRunner& runner) {
-  return processors::processor_as<processors::TextProcessor>(runner.processor(),
-                                                             "token-classification");
-}
-
-}  // namespace
-
 TokenClassificationPipeline::TokenClassificationPipeline(std::shared_ptr<const Package> package,
                                                          const PipelineOptions& options)
     : runner_(std::make_shared<pipelines::ModelRunner>(std::move(package), options)) {
   if (auto unk = runner_->package().special_token("unk_token")) {
-    unk_id_ = text_processor(*runner_).tokenizer().token_to_id(*unk);
+    unk_id_ = runner_->processor_for<processors::TextProcessor>("token-classification")
+                  .tokenizer()
+                  .token_to_id(*unk);
   }
 }
 
@@ -179,7 +172,8 @@ TokenClassificationPipeline::TokenClassificationPipeline(const std::string& pack
 std::vector<std::vector<TokenEntity>> TokenClassificationPipeline::operator()(
     const std::vector<std::string>& texts, AggregationStrategy strategy,
     const std::vector<std::string>& ignore_labels) const {
-  const processors::TextProcessor& text = text_processor(*runner_);
+  const processors::TextProcessor& text =
+      runner_->processor_for<processors::TextProcessor>("token-classification");
   const Tokenizer& tokenizer = text.tokenizer();
   const Aggregator aggregator(tokenizer, runner_->package().labels());
   const bool word_aware = tokenizer.continuing_subword_prefix().has_value();
