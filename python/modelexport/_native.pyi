@@ -103,9 +103,14 @@ def task_registry() -> list:
     The task registry of the C++ core, in display order: one dict per task.
     """
 
-def detect_task(config_json: str, sentence_transformers: bool, origin: str) -> str:
+def detect_task(config_json: str, sentence_transformers: bool, origin: str, modality: str = 'text') -> str:
     """
     The pipeline task for a config.json (architectures), as the runtime decides it.
+    """
+
+def folder_modality(model_dir: str) -> str:
+    """
+    'image', 'audio' or 'text': what a model folder's preprocessor_config.json says its inputs are.
     """
 
 def resize_image(pixels: bytes, width: int, height: int, channels: int, out_width: int, out_height: int, resample: int) -> bytes:

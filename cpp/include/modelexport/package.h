@@ -58,10 +58,17 @@ class Package {
 };
 
 // The pipeline task for a model config (config.json text), from `architectures`; a
-// sentence-transformers folder is feature-extraction. Throws std::invalid_argument listing the
-// supported tasks when the architecture maps to none.
+// sentence-transformers folder is feature-extraction. Among the tasks whose suffix matches, those
+// of the folder's `modality` (folder_modality) win: ViTModel is image-feature-extraction in a
+// folder with an image processor, BertModel feature-extraction. Throws std::invalid_argument
+// listing the supported tasks when the architecture maps to none.
 std::string detect_task(const std::string& config_json, bool sentence_transformers_folder,
-                        const std::string& origin);
+                        const std::string& origin, const std::string& modality = "text");
+
+// What a model folder's inputs are, from its preprocessor_config.json: "image" when it names an
+// image processor (image_processor_type, or a feature extractor without a sampling_rate, as
+// older vision models do), "audio" for a feature extractor with a sampling_rate, else "text".
+std::string folder_modality(const std::string& model_dir);
 
 // The longest input a model accepts, the one rule for exporter and runtime: the smallest of the
 // tokenizer's model_max_length and the config's max_position_embeddings / n_positions, ignoring

@@ -4,6 +4,7 @@
 #include "cli/run_command.h"
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <memory>
@@ -106,6 +107,15 @@ void define_task_option(CLI::App& app, RunArguments& a, const std::string& name,
             flag, [&a, name] { a.options.set(name, true); }, option.help);
       }
       return;
+    case OptionKind::kNumber:
+      app.add_option_function<double>(
+          flag,
+          [&a, name, flag](double v) {
+            if (!std::isfinite(v)) throw CLI::ValidationError(flag, "must be a finite number");
+            a.options.set(name, v);
+          },
+          option.help);
+      return;
     case OptionKind::kChoice:
       app.add_option_function<std::string>(
              flag, [&a, name](const std::string& v) { a.options.set(name, v); }, option.help)
@@ -175,6 +185,12 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
       throw UsageError("no inputs: give TEXT arguments or --input-file");
     }
     auto package = std::make_shared<const Package>(Package::open(a.package, a.task));
+    const TaskInfo& task = *find_task(package->task());
+    if (task.processor != package->processor_type()) {
+      throw UsageError("--task " + task.name + " takes " + task.modality +
+                       " inputs; the package's inputs are prepared by a '" +
+                       package->processor_type() + "' processor");
+    }
     for (const auto& [name, value] : a.options.as_object()) {
       const auto& tasks = options.at(name).tasks;
       if (std::find(tasks.begin(), tasks.end(), package->task()) == tasks.end()) {

@@ -76,8 +76,20 @@ const std::vector<std::string>& supported_tasks() {
   return tasks;
 }
 
+std::string folder_modality(const std::string& model_dir) {
+  const fs::path file = fs::path(model_dir) / "preprocessor_config.json";
+  if (!fs::is_regular_file(file)) return "text";
+  const Json config = parse_json(read_file(file.string()), file.string());
+  if (!config.is_object()) return "text";
+  if (config.contains("image_processor_type")) return "image";
+  if (config.contains("feature_extractor_type")) {
+    return config.contains("sampling_rate") ? "audio" : "image";
+  }
+  return "text";
+}
+
 std::string detect_task(const std::string& config_json, bool sentence_transformers_folder,
-                        const std::string& origin) {
+                        const std::string& origin, const std::string& modality) {
   if (sentence_transformers_folder) return "feature-extraction";
   Json config = parse_json(config_json, origin);
   auto architectures = config.value("architectures", Json::array());
@@ -96,7 +108,11 @@ std::string detect_task(const std::string& config_json, bool sentence_transforme
       const bool matches =
           architecture.size() >= suffix.size() &&
           architecture.compare(architecture.size() - suffix.size(), suffix.size(), suffix) == 0;
-      if (matches && suffix.size() > best_length) {
+      // A task of the folder's modality beats one of another modality with an equal suffix.
+      const bool better =
+          suffix.size() > best_length || (suffix.size() == best_length && best != nullptr &&
+                                          best->modality != modality && task.modality == modality);
+      if (matches && better) {
         best = &task;
         best_length = suffix.size();
       }
@@ -180,8 +196,9 @@ Package Package::open(const std::string& path, const std::string& task_override)
   } else if (const std::string* task = prop(metadata_keys::kPipelineTask)) {
     impl->task = *task;
   } else {
-    impl->task = detect_task(impl->model_config.dump(),
-                             fs::is_regular_file(directory / "modules.json"), config_file.string());
+    impl->task =
+        detect_task(impl->model_config.dump(), fs::is_regular_file(directory / "modules.json"),
+                    config_file.string(), folder_modality(directory.string()));
   }
   if (find_task(impl->task) == nullptr) {
     throw std::invalid_argument("unsupported task '" + impl->task +

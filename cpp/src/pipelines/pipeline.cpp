@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "modelexport/package.h"
 
@@ -39,6 +40,11 @@ Value checked_option(const TaskOption& option, const Value& value) {
     case OptionKind::kFlag:
       if (!value.is_bool()) bad_option(option, "a bool", value);
       return value;
+    case OptionKind::kNumber:
+      if (!value.is_number() || !std::isfinite(value.as_number())) {
+        bad_option(option, "a finite number", value);
+      }
+      return Value(value.as_number());
     case OptionKind::kChoice: {
       if (!value.is_string()) bad_option(option, "a string", value);
       std::string lowered = value.as_string();

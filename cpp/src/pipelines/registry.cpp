@@ -9,11 +9,16 @@ TaskInfo text_classification_task();
 TaskInfo token_classification_task();
 TaskInfo question_answering_task();
 TaskInfo fill_mask_task();
+TaskInfo image_classification_task();
+TaskInfo object_detection_task();
+TaskInfo image_segmentation_task();
+TaskInfo image_feature_extraction_task();
 
 const std::vector<TaskInfo>& task_registry() {
   static const std::vector<TaskInfo> tasks = {
       feature_extraction_task(), text_classification_task(), token_classification_task(),
-      question_answering_task(), fill_mask_task(),
+      question_answering_task(), fill_mask_task(),           image_classification_task(),
+      object_detection_task(),   image_segmentation_task(),  image_feature_extraction_task(),
   };
   return tasks;
 }

@@ -26,6 +26,18 @@ inline TaskInfo text_task(std::string name, std::string auto_model_class,
   return task;
 }
 
+// A task whose inputs are images prepared by the image processor.
+inline TaskInfo image_task(std::string name, std::string auto_model_class,
+                           std::string ort_model_class, std::vector<std::string> outputs,
+                           std::vector<std::string> architecture_suffixes) {
+  TaskInfo task = text_task(
+      std::move(name), std::move(auto_model_class), std::move(ort_model_class), std::move(outputs),
+      std::move(architecture_suffixes), "an image: a file path, or {\"image\": path}");
+  task.modality = "image";
+  task.processor = "image";
+  return task;
+}
+
 // The PipelineFactory of a task's Pipeline subclass P: P(const TaskInfo&, package, options),
 // registered under P::kTask.
 template <typename P>

@@ -139,11 +139,15 @@ NB_MODULE(_native, m) {
       "The task registry of the C++ core, in display order: one dict per task.");
   m.def(
       "detect_task",
-      [](const std::string& config_json, bool sentence_transformers, const std::string& origin) {
-        return modelexport::detect_task(config_json, sentence_transformers, origin);
+      [](const std::string& config_json, bool sentence_transformers, const std::string& origin,
+         const std::string& modality) {
+        return modelexport::detect_task(config_json, sentence_transformers, origin, modality);
       },
-      "config_json"_a, "sentence_transformers"_a, "origin"_a,
+      "config_json"_a, "sentence_transformers"_a, "origin"_a, "modality"_a = "text",
       "The pipeline task for a config.json (architectures), as the runtime decides it.");
+  m.def("folder_modality", &modelexport::folder_modality, "model_dir"_a,
+        "'image', 'audio' or 'text': what a model folder's preprocessor_config.json says its "
+        "inputs are.");
   m.def(
       "resize_image",
       [](nb::bytes pixels, std::size_t width, std::size_t height, std::size_t channels,

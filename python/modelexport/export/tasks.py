@@ -66,6 +66,7 @@ def detect_task(config: dict, model_dir: Path) -> str:
             json.dumps(config),
             is_sentence_transformers_folder(model_dir),
             str(model_dir / "config.json"),
+            _native.folder_modality(str(model_dir)),
         )
     except ValueError as error:
         raise ModelExportError(str(error)) from None
