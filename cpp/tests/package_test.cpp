@@ -132,7 +132,7 @@ TEST(TaskRegistry, NamesAreUniqueAndEveryTaskIsDetectedFromItsSuffixes) {
     EXPECT_EQ(find_task(task.name), &task);
     for (const auto& suffix : task.architecture_suffixes) {
       const std::string config = R"({"architectures": ["Bert)" + suffix + R"("]})";
-      EXPECT_EQ(detect_task(config, false, "config.json"), task.name) << suffix;
+      EXPECT_EQ(detect_task(config, false, "config.json", task.modality), task.name) << suffix;
     }
   }
   EXPECT_EQ(supported_tasks(), names);
@@ -140,6 +140,10 @@ TEST(TaskRegistry, NamesAreUniqueAndEveryTaskIsDetectedFromItsSuffixes) {
   EXPECT_THROW(detect_task(R"({"architectures": ["GPT2LMHeadModel"]})", false, "c"),
                std::invalid_argument);
   EXPECT_EQ(detect_task("{}", true, "c"), "feature-extraction");
+  // A bare model is a feature extractor of the folder's modality.
+  EXPECT_EQ(detect_task(R"({"architectures": ["ViTModel"]})", false, "c", "image"),
+            "image-feature-extraction");
+  EXPECT_EQ(detect_task(R"({"architectures": ["ViTModel"]})", false, "c"), "feature-extraction");
 }
 
 }  // namespace

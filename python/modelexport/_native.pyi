@@ -2,6 +2,10 @@
 
 from collections.abc import Sequence
 import types
+from typing import Annotated
+
+import numpy
+from numpy.typing import NDArray
 
 
 class ModelSource:
@@ -118,6 +122,11 @@ def resize_image(pixels: bytes, width: int, height: int, channels: int, out_widt
     8-bit interleaved pixels resized as Pillow's Image.resize does (resample: PIL's filter number).
     """
 
+def load_image(source: bytes | str, max_pixels: int | None = None) -> Annotated[NDArray[numpy.uint8], dict(shape=(None, None, None))]:
+    """
+    Decodes an image file (path) or its bytes to an RGB uint8 array of shape (height, width, 3), equal to transformers' load_image: ImageOps.exif_transpose(Image.open(f)).convert('RGB'). JPEG, PNG, GIF (first frame), WebP and BMP; max_pixels defaults to Pillow's decompression-bomb limit. Raises ValueError for bad data.
+    """
+
 class PipelineError(ValueError):
     pass
 
@@ -136,7 +145,7 @@ class Pipeline:
     The native pipeline of a package's task (create_pipeline() of the C++ runtime).
     """
 
-    def __init__(self, path: str, task: str = '', threads: object = 0) -> None: ...
+    def __init__(self, path: str, task: str = '', threads: object = 0, max_image_pixels: int | None = None) -> None: ...
 
     @property
     def task(self) -> str:
@@ -227,3 +236,8 @@ class Tokenizer:
     def enable_truncation(self, max_length: int, stride: int = 0, strategy: str = 'longest_first', direction: str = 'right') -> None: ...
 
     def enable_padding(self, length: int | None = None, pad_id: int = 0, pad_type_id: int = 0, pad_token: str = '[PAD]', pad_to_multiple_of: int | None = None) -> None: ...
+
+def preprocess_images(preprocessor_config_json: str, images: Sequence[Annotated[NDArray[numpy.uint8], dict(shape=(None, None, None), order='C', device='cpu', writable=False)]], height: int | None = None, width: int | None = None) -> dict:
+    """
+    Images (uint8 numpy arrays, height x width x 3) preprocessed by the native image processor as preprocessor_config.json configures it: {'pixel_values': [N, 3, H, W] float32 (, 'pixel_mask': [N, H, W] int64 where the class pads with a mask)}, padded to the batch's largest image, or to height x width as for a graph of that fixed size.
+    """

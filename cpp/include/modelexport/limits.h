@@ -34,6 +34,11 @@ inline constexpr std::int64_t kMaxInputElements = std::int64_t{1} << 24;
 inline constexpr std::size_t kMaxImageSide = std::size_t{1} << 16;
 inline constexpr std::size_t kMaxImagePixels = std::size_t{1} << 28;
 
+// Decoded images: at most Pillow's refusal threshold (it raises DecompressionBombError above
+// 2 x Image.MAX_IMAGE_PIXELS = 2 x 89,478,485 pixels, about 179 MP), so that whatever
+// transformers' load_image opens, decode_image opens too. ImageDecodeOptions::max_pixels.
+inline constexpr std::size_t kMaxDecodedImagePixels = std::size_t{2} * 89478485;
+
 // Intra/inter-op threads: at most max(16, 4 x hardware threads); more only thrash.
 int max_threads();
 

@@ -39,6 +39,10 @@ class Package {
   const std::string& processor_type() const;
   // tokenizer.json beside the model; throws std::invalid_argument naming it when absent.
   std::string tokenizer_path() const;
+  // The image processor's configuration, preprocessor_config.json as JSON text: hf_processor_config
+  // "image_processor" (a self-contained package), else preprocessor_config.json beside the model.
+  // Throws std::invalid_argument naming both when neither is there.
+  std::string image_processor_config() const;
   // id2label ordered by id (LABEL_i for ids the config leaves out).
   const std::vector<std::string>& labels() const;
   // config.json problem_type ("" when unset).

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "modelexport/image_decode.h"
 #include "modelexport/session.h"
 #include "modelexport/task.h"
 #include "modelexport/value.h"
@@ -24,6 +25,8 @@ struct PipelineOptions {
   SessionOptions session;
   // Runs per batch for models with a dynamic batch axis (a fixed batch size wins).
   std::size_t max_batch_size = 16;
+  // Image inputs: the decompression-bomb limit (ImageDecodeOptions::max_pixels).
+  ImageDecodeOptions image_decode;
 };
 
 // The one exception type of pipeline calls: a bad input or option (what and where). Errors of

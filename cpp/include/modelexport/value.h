@@ -1,16 +1,20 @@
-// Value: a JSON-like tree (null, bool, integer, number, string, list, ordered object) that
-// carries pipeline inputs, options and results across every front end. Results are built as
+// Value: a JSON-like tree (null, bool, integer, number, string, list, ordered object, plus the
+// encoded bytes of a file and decoded images) that carries pipeline inputs, options and results
+// across every front end. Results are built as
 // Values once, in the task's C++ code; the command line prints them as JSON and the Python
 // bindings turn them into the dicts and lists transformers returns.
 #pragma once
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "modelexport/image.h"
 
 namespace modelexport {
 
@@ -22,7 +26,21 @@ class Value {
 
   // kFloat32 is a number the reference returns as a numpy float32 (token-classification
   // scores); it holds the double it was computed as and prints as that double in JSON.
-  enum class Kind { kNull, kBool, kInt, kNumber, kFloat32, kString, kArray, kObject };
+  // kBytes is a file's encoded contents (an image given as bytes); kImage a decoded image (an
+  // input given as pixels, or a result such as a segmentation mask). Both are shared, immutable
+  // and compared by content.
+  enum class Kind {
+    kNull,
+    kBool,
+    kInt,
+    kNumber,
+    kFloat32,
+    kString,
+    kArray,
+    kObject,
+    kBytes,
+    kImage
+  };
 
   Value() = default;
   Value(std::nullptr_t) {}
@@ -39,6 +57,8 @@ class Value {
   Value(Object o) : data_(std::move(o)) {}
 
   static Value float32(double d);
+  static Value bytes(std::string data);
+  static Value image(Image image);
   static Value array() { return Value(Array{}); }
   static Value object() { return Value(Object{}); }
   // An object from key/value pairs, in the given order.
@@ -60,6 +80,8 @@ class Value {
   bool is_string() const { return kind() == Kind::kString; }
   bool is_array() const { return kind() == Kind::kArray; }
   bool is_object() const { return kind() == Kind::kObject; }
+  bool is_bytes() const { return kind() == Kind::kBytes; }
+  bool is_image() const { return kind() == Kind::kImage; }
 
   // Accessors throw std::invalid_argument naming the expected and actual kind on a mismatch.
   bool as_bool() const;
@@ -70,6 +92,8 @@ class Value {
   Array& as_array();
   const Object& as_object() const;
   Object& as_object();
+  const std::string& as_bytes() const;
+  const Image& as_image() const;
 
   // Object members: nullptr when absent (or when this is not an object).
   const Value* find(std::string_view key) const;
@@ -82,7 +106,8 @@ class Value {
   bool operator==(const Value& other) const;
   bool operator!=(const Value& other) const { return !(*this == other); }
 
-  // "null", "bool", "int", "number", "string", "list" or "object", for error messages.
+  // "null", "bool", "int", "number", "string", "list", "object", "bytes" or "image", for error
+  // messages.
   static const char* kind_name(Kind kind);
 
  private:
@@ -90,7 +115,16 @@ class Value {
     double value;
     bool operator==(const Float32& o) const { return value == o.value; }
   };
-  std::variant<std::nullptr_t, bool, std::int64_t, double, Float32, std::string, Array, Object>
+  struct Bytes {
+    std::shared_ptr<const std::string> data;
+    bool operator==(const Bytes& o) const { return *data == *o.data; }
+  };
+  struct Pixels {
+    std::shared_ptr<const Image> image;
+    bool operator==(const Pixels& o) const;
+  };
+  std::variant<std::nullptr_t, bool, std::int64_t, double, Float32, std::string, Array, Object,
+               Bytes, Pixels>
       data_{nullptr};
 };
 

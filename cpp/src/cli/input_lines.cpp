@@ -61,7 +61,12 @@ Value to_value(const nlohmann::json& json) {
   }
 }
 
-std::vector<Value> read_input_lines(const std::string& path) {
+namespace {
+
+// Calls `read(line, where)` for each non-blank line of `path` (a UTF-8 byte-order mark and
+// "\r\n" endings removed; `where` is "path:line") and collects what it returns.
+template <typename ReadLine>
+std::vector<Value> read_lines(const std::string& path, ReadLine read) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::invalid_argument(path + ": cannot read the input file");
   std::vector<Value> inputs;
@@ -70,18 +75,38 @@ std::vector<Value> read_input_lines(const std::string& path) {
     if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (is_blank(line)) continue;
-    const std::string where = path + ":" + std::to_string(number);
-    const auto value = text::parse_json_document<nlohmann::json>(
-        line, where, text::JsonNumbers::kCorrectlyRounded);
+    inputs.push_back(read(line, path + ":" + std::to_string(number)));
+  }
+  if (in.bad()) throw std::invalid_argument(path + ": read error");
+  return inputs;
+}
+
+nlohmann::json parse_line(const std::string& line, const std::string& where) {
+  return text::parse_json_document<nlohmann::json>(line, where,
+                                                   text::JsonNumbers::kCorrectlyRounded);
+}
+
+}  // namespace
+
+std::vector<Value> read_input_lines(const std::string& path) {
+  return read_lines(path, [](const std::string& line, const std::string& where) {
+    const auto value = parse_line(line, where);
     if (!is_input(value)) {
       throw std::invalid_argument(where +
                                   ": expected a JSON string, {\"text\": ..., \"text_pair\": ...} "
                                   "or {\"question\": ..., \"context\": ...}");
     }
-    inputs.push_back(to_value(value));
-  }
-  if (in.bad()) throw std::invalid_argument(path + ": read error");
-  return inputs;
+    return to_value(value);
+  });
+}
+
+std::vector<Value> read_path_lines(const std::string& path) {
+  return read_lines(path, [](const std::string& line, const std::string& where) {
+    if (line.front() != '"') return Value(line);
+    const auto value = parse_line(line, where);
+    if (!value.is_string()) throw std::invalid_argument(where + ": expected a path");
+    return Value(value.get<std::string>());
+  });
 }
 
 }  // namespace modelexport::cli

@@ -1,4 +1,5 @@
-// The one reader of input files for `modelexport-run` and `modelexport run`: JSON lines.
+// The readers of input files for `modelexport-run` and `modelexport run`: JSON lines (text
+// tasks) and one path per line (image tasks).
 #pragma once
 
 #include <string>
@@ -16,6 +17,11 @@ namespace modelexport::cli {
 // ({"text": ..., "text_pair": ...}, {"question": ..., "context": ...}). Anything else is an
 // std::invalid_argument naming the file and line.
 std::vector<Value> read_input_lines(const std::string& path);
+
+// Reads `path` as one image path (or data: URL) per line: image tasks' input files. Blank lines
+// are skipped; a UTF-8 byte-order mark and "\r\n" endings are accepted; a line that is a JSON
+// string ("photo.jpg") is that string, so JSON-lines files work too.
+std::vector<Value> read_path_lines(const std::string& path);
 
 // A JSON document as a Value (numbers: integers stay integers).
 Value to_value(const nlohmann::json& json);

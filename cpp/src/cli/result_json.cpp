@@ -1,6 +1,9 @@
 // Values as JSON (see result_json.h).
 #include "cli/result_json.h"
 
+#include <stdexcept>
+#include <string>
+
 namespace modelexport::cli {
 
 nlohmann::ordered_json to_json(const Value& value) {
@@ -27,6 +30,12 @@ nlohmann::ordered_json to_json(const Value& value) {
       for (const auto& [key, member] : value.as_object()) out[key] = to_json(member);
       return out;
     }
+    case Value::Kind::kBytes:
+    case Value::Kind::kImage:
+      // JSON has neither: images are replaced by file paths or data: URLs first
+      // (images_as_references); results never carry bytes.
+      throw std::logic_error(std::string("a ") + Value::kind_name(value.kind()) +
+                             " value cannot be written as JSON");
   }
   return nullptr;
 }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "cli/image_output.h"
 #include "cli/input_lines.h"
 #include "cli/result_json.h"
 #include "cli/usage_error.h"
@@ -82,6 +83,8 @@ struct RunArguments {
   std::string input_file;
   std::string task;
   int threads = 0;
+  std::size_t max_image_pixels = ImageDecodeOptions{}.max_pixels;
+  ImageOutput images;
   std::map<std::string, std::optional<std::size_t>> counts;
   Value options = Value::object();  // every other task option given
 };
@@ -138,8 +141,10 @@ void define_task_option(CLI::App& app, RunArguments& a, const std::string& name,
 void define_options(CLI::App& app, RunArguments& a,
                     const std::map<std::string, CommandOption>& options) {
   app.add_option("PACKAGE", a.package, "package directory or its model.onnx")->required();
-  app.add_option("TEXT", a.texts, "inputs (texts; question-answering: contexts)");
-  std::string lines_help = "JSON lines, one input each:";
+  app.add_option("TEXT", a.texts,
+                 "inputs (texts; question-answering: contexts; image tasks: image paths)");
+  std::string lines_help =
+      "one input per line; image tasks: a path per line; text tasks: JSON lines:";
   std::vector<std::string> tasks;
   for (const auto& task : task_registry()) {
     tasks.push_back(task.name);
@@ -151,6 +156,15 @@ void define_options(CLI::App& app, RunArguments& a,
   for (const auto& [name, option] : options) define_task_option(app, a, name, option);
   app.add_option("--threads", a.threads, "ONNX Runtime intra-op threads (0: its default)")
       ->check(CLI::Range(0, limits::max_threads()));
+  app.add_option("--max-image-pixels", a.max_image_pixels,
+                 "refuse images with more pixels than this (decompression bombs)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--mask-dir", a.images.directory,
+                 "image-segmentation: folder the mask PNG files are written to")
+      ->capture_default_str();
+  app.add_flag("--mask-base64", a.images.base64,
+               "image-segmentation: masks as base64 PNG data: URLs in the JSON, not files");
 }
 
 }  // namespace
@@ -176,12 +190,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
       }
       a.options.set(name, *count == kAll ? Value() : Value(*count));
     }
-    Value::Array inputs;
-    for (const auto& text : a.texts) inputs.emplace_back(text);
-    if (!a.input_file.empty()) {
-      for (auto& input : read_input_lines(a.input_file)) inputs.push_back(std::move(input));
-    }
-    if (inputs.empty() && a.options.find("context") == nullptr) {
+    if (a.texts.empty() && a.input_file.empty() && a.options.find("context") == nullptr) {
       throw UsageError("no inputs: give TEXT arguments or --input-file");
     }
     auto package = std::make_shared<const Package>(Package::open(a.package, a.task));
@@ -190,6 +199,16 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
       throw UsageError("--task " + task.name + " takes " + task.modality +
                        " inputs; the package's inputs are prepared by a '" +
                        package->processor_type() + "' processor");
+    }
+    Value::Array inputs;
+    for (const auto& text : a.texts) inputs.emplace_back(text);
+    if (!a.input_file.empty()) {
+      auto lines =
+          task.modality == "image" ? read_path_lines(a.input_file) : read_input_lines(a.input_file);
+      for (auto& input : lines) inputs.push_back(std::move(input));
+    }
+    if (inputs.empty() && a.options.find("context") == nullptr) {
+      throw UsageError("no inputs: " + a.input_file + " has none");
     }
     for (const auto& [name, value] : a.options.as_object()) {
       const auto& tasks = options.at(name).tasks;
@@ -205,9 +224,13 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     PipelineOptions pipeline_options;
     pipeline_options.task = package->task();
     pipeline_options.session.intra_op_threads = a.threads;
+    pipeline_options.image_decode.max_pixels = a.max_image_pixels;
     const auto pipeline = create_pipeline(package, pipeline_options);
     const Value given = inputs.empty() ? Value() : Value(std::move(inputs));
-    for (const auto& result : pipeline->run(given, a.options)) out << json_line(result);
+    std::size_t number = 0;
+    for (const auto& result : pipeline->run(given, a.options)) {
+      out << json_line(images_as_references(result, ++number, a.images));
+    }
   });
 }
 

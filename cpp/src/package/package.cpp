@@ -248,6 +248,22 @@ std::string Package::tokenizer_path() const {
 
 const std::string& Package::processor_type() const { return impl_->processor_type; }
 
+std::string Package::image_processor_config() const {
+  const Json& processor = impl_->processor_config;
+  if (processor.is_object()) {
+    const auto it = processor.find("image_processor");
+    if (it != processor.end() && it->is_object()) return it->dump();
+  }
+  const fs::path file = file_inside(impl_->directory, "preprocessor_config.json");
+  if (file.empty()) {
+    throw std::invalid_argument(
+        impl_->model_path + ": no image processor configuration (neither " +
+        std::string(metadata_keys::kProcessorConfig) + " \"image_processor\" nor " +
+        (fs::path(impl_->directory) / "preprocessor_config.json").string() + ")");
+  }
+  return read_file(file.string());
+}
+
 std::optional<SentencePooling> Package::sentence_pooling() const {
   const Json& processor = impl_->processor_config;
   if (!processor.contains("sentence_transformers")) return std::nullopt;

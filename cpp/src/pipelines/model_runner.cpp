@@ -14,6 +14,12 @@ ModelRunner::ModelRunner(std::shared_ptr<const Package> package, const PipelineO
       policy_(session_.inputs(), options.max_batch_size),
       processor_(processors::create_processor(*package_, policy_)) {}
 
+bool ModelRunner::has_output(const std::string& name) const {
+  const auto& outputs = session_.outputs();
+  return std::any_of(outputs.begin(), outputs.end(),
+                     [&](const TensorInfo& output) { return output.name == name; });
+}
+
 std::vector<ModelRunner::Row> ModelRunner::run(std::vector<processors::Prepared> inputs,
                                                const std::vector<std::string>& output_names) const {
   std::vector<Row> rows;

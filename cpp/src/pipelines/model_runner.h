@@ -21,6 +21,8 @@ class ModelRunner {
   const std::shared_ptr<const Package>& shared_package() const { return package_; }
   const processors::Processor& processor() const { return *processor_; }
   const runtime::ShapePolicy& policy() const { return policy_; }
+  // Whether the graph has an output called `name` (optional outputs such as pooler_output).
+  bool has_output(const std::string& name) const;
   // The processor as the kind `task` needs (std::invalid_argument naming both otherwise).
   template <typename P>
   const P& processor_for(const std::string& task) const {

@@ -43,6 +43,13 @@ std::vector<ScoredLabel> classify_logits(const std::vector<float>& logits,
   return ranked;
 }
 
+ClassificationFunction classification_function(const std::string& name) {
+  if (name == "softmax") return ClassificationFunction::kSoftmax;
+  if (name == "sigmoid") return ClassificationFunction::kSigmoid;
+  if (name == "none") return ClassificationFunction::kNone;
+  return ClassificationFunction::kDefault;
+}
+
 TextClassificationPipeline::TextClassificationPipeline(std::shared_ptr<const Package> package,
                                                        const PipelineOptions& options)
     : runner_(std::make_shared<pipelines::ModelRunner>(std::move(package), options)) {}
@@ -67,13 +74,6 @@ std::vector<std::vector<ScoredLabel>> TextClassificationPipeline::operator()(
 }
 
 namespace {
-
-ClassificationFunction parse_function(const std::string& name) {
-  if (name == "softmax") return ClassificationFunction::kSoftmax;
-  if (name == "sigmoid") return ClassificationFunction::kSigmoid;
-  if (name == "none") return ClassificationFunction::kNone;
-  return ClassificationFunction::kDefault;
-}
 
 Value labels_value(const std::vector<ScoredLabel>& labels) {
   Value list = Value::array();
@@ -103,7 +103,7 @@ class TextClassificationTask final : public Pipeline {
     }
     const Value* function = options.find("function_to_apply");
     const auto rows = typed_(pipelines::text_inputs(inputs), k,
-                             parse_function(function ? function->as_string() : "default"));
+                             classification_function(function ? function->as_string() : "default"));
     std::vector<Value> results;
     for (const auto& labels : rows) {
       Value value = labels_value(labels);

@@ -20,6 +20,23 @@ Value Value::float32(double d) {
   return v;
 }
 
+Value Value::bytes(std::string data) {
+  Value v;
+  v.data_ = Bytes{std::make_shared<const std::string>(std::move(data))};
+  return v;
+}
+
+Value Value::image(Image image) {
+  Value v;
+  v.data_ = Pixels{std::make_shared<const Image>(std::move(image))};
+  return v;
+}
+
+bool Value::Pixels::operator==(const Pixels& o) const {
+  return image->width == o.image->width && image->height == o.image->height &&
+         image->channels == o.image->channels && image->pixels == o.image->pixels;
+}
+
 Value Value::object(std::initializer_list<std::pair<std::string, Value>> members) {
   return Value(Object(members.begin(), members.end()));
 }
@@ -48,6 +65,10 @@ const char* Value::kind_name(Kind kind) {
       return "list";
     case Kind::kObject:
       return "object";
+    case Kind::kBytes:
+      return "bytes";
+    case Kind::kImage:
+      return "image";
   }
   return "value";
 }
@@ -101,6 +122,16 @@ const Value::Object& Value::as_object() const {
 Value::Object& Value::as_object() {
   if (auto* o = std::get_if<Object>(&data_)) return *o;
   mismatch("object", kind());
+}
+
+const std::string& Value::as_bytes() const {
+  if (const auto* b = std::get_if<Bytes>(&data_)) return *b->data;
+  mismatch("bytes", kind());
+}
+
+const Image& Value::as_image() const {
+  if (const auto* p = std::get_if<Pixels>(&data_)) return *p->image;
+  mismatch("image", kind());
 }
 
 const Value* Value::find(std::string_view key) const {

@@ -4,6 +4,7 @@
 // tokenizers come first, image and audio processors plug in beside them.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -21,10 +22,25 @@ class Package;
 
 namespace modelexport::processors {
 
+// An image as the image processor prepared it, and its geometry for mapping outputs back.
+struct PreparedImage {
+  FloatTensor pixels;              // [3, height, width] after every step, before batch padding
+  std::size_t original_width = 0;  // the input image
+  std::size_t original_height = 0;
+  std::size_t resized_width = 0;  // after the resize step (before any crop or padding)
+  std::size_t resized_height = 0;
+  std::size_t width = 0;  // of `pixels`: where pixel_mask is 1 once fed
+  std::size_t height = 0;
+};
+
 // One input as its processor prepared it, with what post-processing needs to map the model's
 // outputs back to the input.
 struct Prepared {
-  Encoding encoding;  // text: the input's tokens (unpadded until the batch is fed)
+  Prepared() = default;
+  Prepared(Encoding text) : encoding(std::move(text)) {}  // NOLINT: implicit, as {encoding}
+
+  Encoding encoding;    // text: the input's tokens (unpadded until the batch is fed)
+  PreparedImage image;  // image: the preprocessed pixels and their geometry
 };
 
 // A graph input as a processor makes it: int64 (text) or float32 (pixels, samples).
@@ -34,7 +50,7 @@ using Feeds = std::vector<std::pair<std::string, FeedTensor>>;
 class Processor {
  public:
   virtual ~Processor() = default;
-  // The processor_type it implements ("tokenizer", ...).
+  // The processor_type it implements ("tokenizer", "image", ...).
   virtual const std::string& type() const = 0;
   // The graph feeds for the rows of one batch (filler rows included), fitted by `policy`:
   // every feature padded on each axis to policy.padded_length().

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "modelexport/package.h"
+#include "processors/image_processor.h"
 #include "processors/processor.h"
 #include "processors/text_processor.h"
 
@@ -20,6 +21,7 @@ std::unique_ptr<Processor> make(const Package& package, const runtime::ShapePoli
 const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> registry = {
       {TextProcessor::kType, make<TextProcessor>},
+      {ImageProcessor::kType, make<ImageProcessor>},
   };
   return registry;
 }

@@ -56,8 +56,10 @@ modelexport::MetadataProps read_metadata(const std::string& path) {
 
 }  // namespace
 
-void bind_pipelines(nb::module_& m);  // pipeline_bindings.cpp
-void bind_tokenizer(nb::module_& m);  // tokenizer_bindings.cpp
+void bind_image(nb::module_& m);            // image_bindings.cpp
+void bind_pipelines(nb::module_& m);        // pipeline_bindings.cpp
+void bind_tokenizer(nb::module_& m);        // tokenizer_bindings.cpp
+void bind_image_processor(nb::module_& m);  // image_processor_bindings.cpp
 
 NB_MODULE(_native, m) {
   m.doc() = "modelexport C++ core";
@@ -166,6 +168,8 @@ NB_MODULE(_native, m) {
       "pixels"_a, "width"_a, "height"_a, "channels"_a, "out_width"_a, "out_height"_a, "resample"_a,
       "8-bit interleaved pixels resized as Pillow's Image.resize does (resample: PIL's filter "
       "number).");
+  bind_image(m);
   bind_pipelines(m);
   bind_tokenizer(m);
+  bind_image_processor(m);
 }

@@ -2,6 +2,7 @@
 // with inputs and options converted to Values and the results, shaped by the task's C++ code,
 // converted back to the dicts and lists transformers returns.
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
@@ -18,7 +19,62 @@ using modelexport::Value;
 
 namespace {
 
-// A Python object as a Value: None, bool, int, float, str, dict (str keys), list or tuple.
+bool is_pil_image(nb::handle object) {
+  const nb::object module = nb::getattr(object.type(), "__module__", nb::none());
+  return nb::isinstance<nb::str>(module) &&
+         std::string(nb::cast<std::string>(module)).rfind("PIL.", 0) == 0 &&
+         nb::hasattr(object, "convert") && nb::hasattr(object, "getexif");
+}
+
+// A uint8 array (or anything numpy.asarray turns into one): H x W (gray), H x W x 1, 3 (RGB) or
+// 4 (RGBA, alpha dropped as Pillow's convert("RGB") drops it) -> an image Value.
+Value pixels_value(nb::handle object) {
+  nb::object array = nb::module_::import_("numpy").attr("ascontiguousarray")(object);
+  const std::string dtype = nb::cast<std::string>(nb::str(array.attr("dtype")));
+  const auto shape = nb::cast<std::vector<std::size_t>>(nb::tuple(array.attr("shape")));
+  const std::size_t channels = shape.size() == 3 ? shape[2] : 1;
+  if (dtype != "uint8" || (shape.size() != 2 && shape.size() != 3) ||
+      (channels != 1 && channels != 3 && channels != 4)) {
+    std::string dims;
+    for (auto d : shape) dims += (dims.empty() ? "" : "x") + std::to_string(d);
+    throw modelexport::PipelineError("pixel arrays must be uint8 HxW, HxWx3 or HxWx4, got " +
+                                     dtype + " " + (dims.empty() ? "scalar" : dims));
+  }
+  const nb::bytes raw = nb::cast<nb::bytes>(array.attr("tobytes")());
+  const auto* data = reinterpret_cast<const std::uint8_t*>(raw.c_str());
+  modelexport::Image image;
+  image.height = shape[0];
+  image.width = shape[1];
+  image.channels = channels == 1 ? 1 : 3;
+  const std::size_t count = image.width * image.height;
+  if (channels == 4) {
+    image.pixels.reserve(count * 3);
+    for (std::size_t p = 0; p < count; ++p) {
+      image.pixels.insert(image.pixels.end(), data + p * 4, data + p * 4 + 3);
+    }
+  } else {
+    image.pixels.assign(data, data + count * channels);
+  }
+  return Value::image(std::move(image));
+}
+
+// An image result (a mask) as a PIL image when Pillow is installed, else a uint8 numpy array.
+nb::object image_to_python(const modelexport::Image& image) {
+  nb::object numpy = nb::module_::import_("numpy");
+  nb::object array =
+      numpy.attr("frombuffer")(nb::bytes(image.pixels.data(), image.pixels.size()), "uint8");
+  array = image.channels == 1 ? array.attr("reshape")(image.height, image.width)
+                              : array.attr("reshape")(image.height, image.width, image.channels);
+  try {
+    return nb::module_::import_("PIL.Image").attr("fromarray")(array.attr("copy")());
+  } catch (const nb::python_error& e) {
+    if (!e.matches(PyExc_ImportError)) throw;
+    return array.attr("copy")();
+  }
+}
+
+// A Python object as a Value: None, bool, int, float, str, dict (str keys), list or tuple;
+// bytes (an encoded image), a PIL image or a uint8 array (pixels).
 Value to_value(nb::handle object, int depth = 0) {
   if (depth > 64) throw modelexport::PipelineError("inputs nest too deeply");
   PyObject* o = object.ptr();
@@ -48,6 +104,17 @@ Value to_value(nb::handle object, int depth = 0) {
     }
     return Value(std::string(text, static_cast<std::size_t>(size)));
   }
+  if (PyBytes_Check(o) || PyByteArray_Check(o)) {
+    // An encoded image file's contents, as transformers' load_image takes bytes.
+    const nb::bytes data = nb::steal<nb::bytes>(PyBytes_FromObject(o));
+    return Value::bytes(std::string(data.c_str(), data.size()));
+  }
+  if (is_pil_image(object)) {
+    // transformers' load_image for a PIL image: EXIF orientation applied, converted to RGB.
+    nb::object upright = nb::module_::import_("PIL.ImageOps").attr("exif_transpose")(object);
+    return pixels_value(upright.attr("convert")("RGB"));
+  }
+  if (nb::hasattr(object, "__array_interface__")) return pixels_value(object);
   if (PyDict_Check(o)) {
     Value::Object members;
     for (auto [key, item] : nb::borrow<nb::dict>(object)) {
@@ -94,6 +161,10 @@ nb::object to_python(const Value& value) {
       for (const auto& item : value.as_array()) list.append(to_python(item));
       return list;
     }
+    case Value::Kind::kBytes:
+      return nb::bytes(value.as_bytes().data(), value.as_bytes().size());
+    case Value::Kind::kImage:
+      return image_to_python(value.as_image());
     case Value::Kind::kObject: {
       nb::dict dict;
       for (const auto& [key, member] : value.as_object()) dict[key.c_str()] = to_python(member);
@@ -155,14 +226,20 @@ void bind_pipelines(nb::module_& m) {
       .def(
           "__init__",
           [](NativePipeline* self, const std::string& path, const std::string& task,
-             nb::handle threads) {
+             nb::handle threads, std::optional<std::size_t> max_image_pixels) {
             modelexport::PipelineOptions options;
             options.task = task;
             options.session.intra_op_threads = threads_arg(threads);
+            if (max_image_pixels) {
+              if (*max_image_pixels == 0) {
+                throw std::invalid_argument("max_image_pixels must be positive");
+              }
+              options.image_decode.max_pixels = *max_image_pixels;
+            }
             nb::gil_scoped_release release;
             new (self) NativePipeline{modelexport::create_pipeline(path, options)};
           },
-          "path"_a, "task"_a = "", "threads"_a = nb::int_(0))
+          "path"_a, "task"_a = "", "threads"_a = nb::int_(0), "max_image_pixels"_a = nb::none())
       .def_prop_ro(
           "task", [](const NativePipeline& self) { return self.pipeline->task().name; },
           "The task's name.")

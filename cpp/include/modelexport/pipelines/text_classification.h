@@ -22,6 +22,10 @@ struct ScoredLabel {
 
 enum class ClassificationFunction { kDefault, kSigmoid, kSoftmax, kNone };
 
+// transformers' function_to_apply names ("softmax", "sigmoid", "none"); anything else (the
+// schema allows only "default" besides them) is kDefault.
+ClassificationFunction classification_function(const std::string& name);
+
 // Scores of one row of logits by `function` (kDefault: transformers' rule from problem_type
 // and the label count), labelled from `labels` (LABEL_i past its end), best first, at most
 // `top_k` (nullopt: all). The post-processing of the pipeline, on any logits.
