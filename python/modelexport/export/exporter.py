@@ -1,8 +1,9 @@
-"""export_with_config: a Hugging Face text model to a modelexport package, atomically.
+"""export_with_config: a Hugging Face model to a modelexport package, atomically.
 
-Steps: resolve the source, load model + tokenizer, build example inputs, torch.onnx.export,
-embed the package metadata (C++ core), copy config/tokenizer files, validate against PyTorch,
-then rename the finished temporary folder to OUT_DIR."""
+Steps: resolve the source, load model + processor, build example inputs, torch.onnx.export,
+embed the package metadata (C++ core), copy config/processor files, validate against PyTorch,
+then rename the finished temporary folder to OUT_DIR. Everything that depends on the modality
+(text, image) is in the input builder `inputs_for` picks (inputs.py)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ from modelexport import _native
 from modelexport._native import metadata_keys as keys
 from modelexport.errors import ModelExportError
 from modelexport.export.inputs import (
-    EXAMPLE_TEXTS,
-    OTHER_TEXTS,
-    Shapes,
-    graph_input_names,
-    tokenize,
+    ModalityInputs,
+    ShapePlan,
+    first_line,
+    inputs_for,
+    package_inputs,
+    task_module,
 )
 from modelexport.export.progress import TimingReporter
 from modelexport.export.source import ModelSource, resolve_model
@@ -34,14 +36,7 @@ from modelexport.export.tasks import TaskSpec, detect_task, task_spec
 from modelexport.interrupt import INTERRUPTED
 from modelexport.version import __version__
 
-DEFAULT_SEQUENCE_LENGTH = 128
 DEFAULT_ATOL = 1e-4
-# Files of a sentence-transformers folder that describe pooling/normalization (no weights).
-_SENTENCE_TRANSFORMERS_FILES = (
-    "modules.json",
-    "sentence_bert_config.json",
-    "config_sentence_transformers.json",
-)
 
 
 @dataclass
@@ -65,6 +60,7 @@ def export_with_config(
     task: str | None = None,
     batch_size: int = 1,
     sequence_length: int | None = None,
+    image_size: tuple[int, int] | None = None,
     dynamic: bool = False,
     opset: int | None = None,
     copy_config: bool = True,
@@ -82,13 +78,16 @@ def export_with_config(
     Nothing is left at `output_dir` unless the whole export (and validation, when enabled)
     succeeds: the package is built in a temporary folder beside it and renamed at the end.
     `hierarchy=False` is --clean-onnx: no per-node module tags. `exporter`: "auto" (dynamo,
-    falling back to TorchScript), "dynamo" or "torchscript"."""
+    falling back to TorchScript), "dynamo" or "torchscript". `sequence_length` is for text
+    models, `image_size` (height, width) for image models."""
     reporter = reporter or TimingReporter()
     output_dir = Path(output_dir).expanduser().absolute()
     if batch_size < 1:
         raise ModelExportError(f"--batch-size must be at least 1, got {batch_size}")
     if sequence_length is not None and sequence_length < 1:
         raise ModelExportError(f"--sequence-length must be at least 1, got {sequence_length}")
+    if image_size is not None and min(image_size) < 1:
+        raise ModelExportError(f"--image-size must be positive, got {image_size}")
     output_dir = _final_output_dir(output_dir)
     _check_output_dir(output_dir, force)
 
@@ -106,6 +105,7 @@ def export_with_config(
             spec,
             batch_size=batch_size,
             sequence_length=sequence_length,
+            image_size=image_size,
             dynamic=dynamic,
             opset=opset,
             copy_config=copy_config,
@@ -135,6 +135,7 @@ def _export_into(
     *,
     batch_size: int,
     sequence_length: int | None,
+    image_size: tuple[int, int] | None,
     dynamic: bool,
     opset: int | None,
     copy_config: bool,
@@ -145,46 +146,37 @@ def _export_into(
     exporter: str,
     reporter: TimingReporter,
 ) -> ExportReport:
-    from modelexport.export.onnx_export import SCOPE_ROOT, TaskOutputs, export_onnx
+    from modelexport.export.onnx_export import SCOPE_ROOT
     from modelexport.export.validation import validate_against_torch
 
-    with reporter.step(f"Loading model and tokenizer ({spec.name})"):
-        model, tokenizer = _load_model_and_tokenizer(source, spec, trust_remote_code)
-        shapes = Shapes(
-            batch_size=batch_size,
-            sequence_length=_sequence_length(sequence_length, tokenizer, model.config),
-            dynamic=dynamic,
+    with reporter.step(f"Loading model and processor ({spec.name})"):
+        inputs = inputs_for(
+            spec,
+            source,
+            trust_remote_code=trust_remote_code,
+            sequence_length=sequence_length,
+            image_size=image_size,
         )
+        model = _load_model(source, spec, trust_remote_code)
+        inputs.prepare_model(model)
         forward_parameters = set(inspect.signature(model.forward).parameters)
-        input_names = graph_input_names(tokenizer, forward_parameters)
-        module = TaskOutputs(model, spec.output_names).eval()
+        input_names = inputs.graph_input_names(forward_parameters)
         modules = _module_tree(model)
 
     with reporter.step("Building example inputs"):
-        # Dynamic axes cannot be traced from size-1 examples (torch.export specializes them).
-        trace_batch = max(batch_size, 2) if dynamic else batch_size
-        try:
-            example = tokenize(
-                tokenizer,
-                EXAMPLE_TEXTS,
-                input_names,
-                shapes,
-                pairs=spec.uses_text_pairs,
-                batch_size=trace_batch,
-            )
-        except Exception as error:
-            raise ModelExportError(
-                f"cannot build example inputs with sequence length {shapes.sequence_length}: "
-                f"{_first_line(error)}"
-            ) from None
+        plans = inputs.plans(input_names, batch_size=batch_size, dynamic=dynamic)
+        plan = next(plans)
 
     raw_path = staging / "raw.onnx"
     with reporter.step("Exporting to ONNX"):
-        outcome = export_onnx(
-            module, example, raw_path, dynamic=dynamic, opset=opset, exporter=exporter
+        outcome, plan, module = _export_first_plan(
+            spec, model, plan, plans, raw_path, opset=opset, exporter=exporter, atol=atol
         )
+        output_names = module.output_names
         input_names = outcome.input_names
-        example = {name: example[name] for name in input_names}
+        example = {name: plan.example[name] for name in input_names}
+        for note in plan.notes:
+            reporter.warn(note)
 
     model_path = staging / "model.onnx"
     step = (
@@ -195,18 +187,18 @@ def _export_into(
             "exporter": outcome.exporter,
             "dynamo_error": outcome.dynamo_error,
             "opset": outcome.opset,
-            **shapes.describe(),
+            **plan.shapes,
             "input_names": input_names,
-            "output_names": list(spec.output_names),
+            "output_names": list(output_names),
             "hierarchy": hierarchy,
             "versions": _library_versions(),
         }
+        if plan.notes:
+            export_config["notes"] = plan.notes
         meta = _native.PackageMetadata()
         meta.task = spec.name
         meta.model_config_json = model.config.to_json_string(use_diff=False)
-        meta.processor_config_json = json.dumps(
-            _processor_config(tokenizer, source, input_names, shapes)
-        )
+        meta.processor_config_json = json.dumps(inputs.processor_config(plan, input_names))
         meta.source = _native_source(source)
         meta.export_config_json = json.dumps(export_config)
         hierarchy_document = json.loads(
@@ -222,13 +214,13 @@ def _export_into(
         )
         raw_path.unlink()
 
-    warnings: list[str] = []
-    with reporter.step("Copying configuration and tokenizer files"):
+    warnings: list[str] = list(plan.notes)
+    with reporter.step(f"Copying configuration and {inputs.files_description}"):
         if copy_config:
-            _copy_configuration(source, tokenizer, staging)
+            _copy_configuration(source, inputs, staging)
         else:
             message = (
-                "--no-config: config.json and tokenizer files not copied; "
+                f"--no-config: config.json and {inputs.files_description} not copied; "
                 "Optimum will not load this package"
             )
             warnings.append(message)
@@ -237,16 +229,10 @@ def _export_into(
     validation = None
     if validate:
         with reporter.step("Validating against PyTorch"):
-            other = tokenize(
-                tokenizer,
-                OTHER_TEXTS,
-                input_names,
-                shapes,
-                pairs=spec.uses_text_pairs,
-                batch_size=3 if dynamic else batch_size,
-            )
-            cases = [("example input", example), ("other input", other)]
-            report = validate_against_torch(model_path, module, spec.output_names, cases, atol)
+            cases = [("example input", example)] + [
+                (name, {n: case[n] for n in input_names}) for name, case in plan.cases[1:]
+            ]
+            report = validate_against_torch(model_path, module, output_names, cases, atol)
             validation = report.to_json()
             if not report.passed:
                 worst = max(report.cases, key=lambda c: max(c.max_abs_diff.values()))
@@ -270,20 +256,10 @@ def _export_into(
     return result
 
 
-def _load_model_and_tokenizer(
-    source: ModelSource, spec: TaskSpec, trust_remote_code: bool
-) -> tuple[Any, Any]:
+def _load_model(source: ModelSource, spec: TaskSpec, trust_remote_code: bool) -> Any:
     import transformers
 
     auto_class = getattr(transformers, spec.auto_class)
-    try:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(
-            source.path, trust_remote_code=trust_remote_code
-        )
-    except Exception as error:
-        raise ModelExportError(
-            f"{source.path}: cannot load a tokenizer ({_first_line(error)})"
-        ) from None
     try:
         model = auto_class.from_pretrained(source.path, trust_remote_code=trust_remote_code)
     except ValueError as error:
@@ -295,18 +271,93 @@ def _load_model_and_tokenizer(
         raise ModelExportError(f"{source.path}: cannot load model ({_first_line(error)})") from None
     if getattr(model.config, "use_cache", None):
         model.config.use_cache = False
-    _ensure_pad_token(tokenizer)
-    if getattr(model.config, "pad_token_id", None) is None and tokenizer.pad_token_id is not None:
-        # Sequence classifiers without a pad id (GPT-2) read the logits of the last position;
-        # with padded inputs that must be the last real token, which they find by this id.
-        model.config.pad_token_id = tokenizer.pad_token_id
-    return model.eval(), tokenizer
+    return model.eval()
 
 
-def _ensure_pad_token(tokenizer: Any) -> None:
-    """GPT-2 style tokenizers have no pad token; padding to fixed shapes reuses EOS."""
-    if tokenizer.pad_token is None and tokenizer.eos_token is not None:
-        tokenizer.pad_token = tokenizer.eos_token
+def _returned_outputs(
+    model: Any, output_names: tuple[str, ...], example: dict[str, np.ndarray]
+) -> tuple[str, ...]:
+    """The task's outputs the model returns (an image model without a pooler returns no
+    pooler_output): the graph has those, in the task's order."""
+    if len(output_names) == 1:
+        return output_names
+    import torch
+
+    with torch.no_grad():
+        outputs = model(**{k: torch.from_numpy(v) for k, v in example.items()}, return_dict=True)
+    returned = tuple(name for name in output_names if outputs.get(name) is not None)
+    if not returned:
+        raise ModelExportError(f"the model returns none of the task's outputs {output_names}")
+    return returned
+
+
+def _export_first_plan(
+    spec: TaskSpec,
+    model: Any,
+    plan: ShapePlan,
+    plans: Any,
+    raw_path: Path,
+    *,
+    opset: int | None,
+    exporter: str,
+    atol: float,
+) -> tuple[Any, ShapePlan, Any]:
+    """Export with the first shape plan that exports and validates; returns the exporter's
+    outcome, the plan and the traced module. A plan with a fallback (dynamic image
+    height/width) is checked against PyTorch on its own inputs here; when anything about it
+    fails, the next plan is used and the reason recorded in its notes."""
+    from modelexport.export.onnx_export import export_onnx
+    from modelexport.export.validation import validate_against_torch
+
+    notes: list[str] = []
+    while True:
+        if plan.fallback_note is None:
+            output_names = _returned_outputs(model, spec.output_names, plan.example)
+            module = task_module(spec, model, output_names)
+            outcome = export_onnx(
+                module, plan.example, raw_path, axes=plan.axes, opset=opset, exporter=exporter
+            )
+            plan.notes = notes + plan.notes
+            return outcome, plan, module
+        try:
+            output_names = _returned_outputs(model, spec.output_names, plan.example)
+            module = task_module(spec, model, output_names)
+            # TorchScript traces any dynamic axes without checking them: try dynamo only.
+            outcome = export_onnx(
+                module,
+                plan.example,
+                raw_path,
+                axes=plan.axes,
+                opset=opset,
+                exporter="dynamo" if exporter == "auto" else exporter,
+                strict_axes=True,
+            )
+            check = validate_against_torch(raw_path, module, output_names, plan.cases, atol)
+            if not check.passed:
+                raise ModelExportError(
+                    f"validation max abs difference {check.max_abs_diff:.3g} exceeds {atol:g}"
+                )
+            plan.notes = notes + plan.notes
+            return outcome, plan, module
+        except Exception as error:  # the model, exporter or validation refuses these shapes
+            if INTERRUPTED.is_set():
+                raise
+            notes.append(f"{plan.fallback_note}: {_reason(error)}")
+            for leftover in raw_path.parent.glob(raw_path.name + "*"):
+                leftover.unlink()
+            plan = next(plans)
+
+
+def _reason(error: BaseException) -> str:
+    """One line on why a shape plan failed: the model's own complaint where the exporter's
+    message wraps it (torch.export's first lines are generic advice)."""
+    text = " ".join(str(error).split())
+    for marker in ("Constraints violated", "ValueError:", "RuntimeError:", "AssertionError:"):
+        index = text.find(marker)
+        if index > 0:
+            text = text[index:]
+            break
+    return (text or type(error).__name__)[:300]
 
 
 def _module_tree(model: Any) -> list[tuple[str, str, int, bool]]:
@@ -330,96 +381,9 @@ def _module_tree(model: Any) -> list[tuple[str, str, int, bool]]:
     return tree
 
 
-def _sequence_length(requested: int | None, tokenizer: Any, config: Any) -> int:
-    tokenizer_max = getattr(tokenizer, "model_max_length", None)
-    ceiling = _native.max_sequence_length(
-        tokenizer_max if isinstance(tokenizer_max, int) and tokenizer_max < 2**63 else None,
-        config.to_json_string(use_diff=False),
-    )
-    if requested is None:
-        return min(DEFAULT_SEQUENCE_LENGTH, ceiling) if ceiling else DEFAULT_SEQUENCE_LENGTH
-    if ceiling and requested > ceiling:
-        raise ModelExportError(
-            f"--sequence-length {requested} exceeds the model's maximum of {ceiling}"
-        )
-    return requested
-
-
-def _processor_config(
-    tokenizer: Any, source: ModelSource, input_names: list[str], shapes: Shapes
-) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "processor_type": "tokenizer",
-        "tokenizer_class": type(tokenizer).__name__,
-        "model_input_names": input_names,
-        "shapes": shapes.describe(),
-        "model_max_length": tokenizer.model_max_length
-        if tokenizer.model_max_length < 1_000_000
-        else None,
-        "padding_side": tokenizer.padding_side,
-        "truncation_side": tokenizer.truncation_side,
-        "special_tokens": {k: str(v) for k, v in tokenizer.special_tokens_map.items()},
-        "pad_token_id": tokenizer.pad_token_id,
-    }
-    tokenizer_config = source.path / "tokenizer_config.json"
-    if tokenizer_config.is_file():
-        config["tokenizer_config"] = json.loads(tokenizer_config.read_text(encoding="utf-8"))
-    sentence_transformers = _sentence_transformers_config(source.path)
-    if sentence_transformers:
-        config["sentence_transformers"] = sentence_transformers
-    return config
-
-
-def _sentence_transformers_config(model_dir: Path) -> dict[str, Any] | None:
-    modules_file = model_dir / "modules.json"
-    if not modules_file.is_file():
-        return None
-    modules = json.loads(modules_file.read_text(encoding="utf-8"))
-    result: dict[str, Any] = {"modules": modules}
-    for module in modules:
-        module_config = model_dir / module.get("path", "") / "config.json"
-        if module.get("path") and module_config.is_file():
-            result[module["path"]] = json.loads(module_config.read_text(encoding="utf-8"))
-    return result
-
-
-def _copy_configuration(source: ModelSource, tokenizer: Any, staging: Path) -> None:
+def _copy_configuration(source: ModelSource, inputs: ModalityInputs, staging: Path) -> None:
     shutil.copyfile(source.path / "config.json", staging / "config.json")
-    tokenizer.save_pretrained(staging)
-    _make_tokenizer_config_portable(staging / "tokenizer_config.json")
-    for name in _SENTENCE_TRANSFORMERS_FILES:
-        if (source.path / name).is_file():
-            shutil.copyfile(source.path / name, staging / name)
-    modules_file = source.path / "modules.json"
-    if modules_file.is_file():
-        for module in json.loads(modules_file.read_text(encoding="utf-8")):
-            sub = module.get("path")
-            if sub and (source.path / sub).is_dir():
-                (staging / sub).mkdir(exist_ok=True)
-                for item in (source.path / sub).glob("*.json"):
-                    shutil.copyfile(item, staging / sub / item.name)
-
-
-# Keys transformers 5 writes into tokenizer_config.json that are load-time arguments, not
-# tokenizer settings.
-_LOAD_TIME_KEYS = ("is_local", "local_files_only")
-
-
-def _make_tokenizer_config_portable(path: Path) -> None:
-    """transformers 5 saves `extra_special_tokens` as a list, which transformers 4.x (what
-    Optimum runs on) reads as a name->token dict and fails on; the list form is what both
-    versions read as `additional_special_tokens`, with identical token ids."""
-    if not path.is_file():
-        return
-    config = json.loads(path.read_text(encoding="utf-8"))
-    extra = config.get("extra_special_tokens")
-    if isinstance(extra, list):
-        del config["extra_special_tokens"]
-        additional = config.get("additional_special_tokens") or []
-        config["additional_special_tokens"] = additional + [t for t in extra if t not in additional]
-    for key in _LOAD_TIME_KEYS:
-        config.pop(key, None)
-    path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    inputs.save_files(staging)
 
 
 def _native_source(source: ModelSource) -> Any:
@@ -580,33 +544,15 @@ def _move_into_place(staging: Path, output_dir: Path, force: bool) -> None:
             ) from None
 
 
-def _first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+_first_line = first_line
 
 
 def load_inputs_for_package(package_dir: Path) -> dict[str, np.ndarray]:
-    """Example inputs for an exported package, built from its own tokenizer and metadata."""
-    import transformers
-
+    """Example inputs for an exported package, built from its own processor and metadata."""
     metadata = dict(_native.read_metadata(str(package_dir)))
     export_config = json.loads(metadata[keys.EXPORT_CONFIG])
     spec = task_spec(metadata[keys.PIPELINE_TASK])
-    tokenizer = transformers.AutoTokenizer.from_pretrained(package_dir)
-    _ensure_pad_token(tokenizer)
-    shapes = Shapes(
-        batch_size=export_config.get("batch_size", 2),
-        sequence_length=export_config.get("sequence_length", 0),
-        dynamic=export_config["dynamic"],
-    )
-    return tokenize(
-        tokenizer,
-        OTHER_TEXTS,
-        export_config["input_names"],
-        shapes,
-        pairs=spec.uses_text_pairs,
-        batch_size=3 if shapes.dynamic else shapes.batch_size,
-    )
+    return package_inputs(Path(package_dir), spec, export_config)
 
 
 def validate_package_against_source(package_dir: str | Path, atol: float = DEFAULT_ATOL) -> Any:
@@ -614,7 +560,6 @@ def validate_package_against_source(package_dir: str | Path, atol: float = DEFAU
     source recorded in its metadata must still be available)."""
     import onnxruntime  # noqa: F401  (fail early with a clear import error)
 
-    from modelexport.export.onnx_export import TaskOutputs
     from modelexport.export.validation import validate_against_torch
 
     model_path = Path(_native.resolve_model_path(str(package_dir)))
@@ -629,7 +574,11 @@ def validate_package_against_source(package_dir: str | Path, atol: float = DEFAU
             raise ModelExportError(f"source model folder {original} no longer exists")
         source = ModelSource(path=original, kind="local")
     spec = task_spec(metadata[keys.PIPELINE_TASK])
-    model, _ = _load_model_and_tokenizer(source, spec, trust_remote_code=False)
-    module = TaskOutputs(model, spec.output_names).eval()
+    export_config = json.loads(metadata.get(keys.EXPORT_CONFIG, "{}"))
+    output_names = tuple(export_config.get("output_names") or spec.output_names)
+    inputs = inputs_for(spec, source, trust_remote_code=False)
+    model = _load_model(source, spec, trust_remote_code=False)
+    inputs.prepare_model(model)
+    module = task_module(spec, model, output_names)
     cases = [("package input", load_inputs_for_package(model_path.parent))]
-    return validate_against_torch(model_path, module, spec.output_names, cases, atol)
+    return validate_against_torch(model_path, module, output_names, cases, atol)

@@ -1,81 +1,121 @@
-"""Example inputs built with the model's own tokenizer, padded/truncated to the export shapes."""
+"""What the exporter asks of a modality: its processor, the graph inputs built with it (example
+inputs to trace, other inputs to validate on), the shapes to try, the processor's metadata and
+files. The exporter picks the modality's builder here, once (`inputs_for`), from the task
+registry's modality; everything modality-specific lives in text_inputs.py / image_inputs.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-# The inputs a text model's exported graph may take, in graph order.
-TEXT_INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
+from modelexport.errors import ModelExportError
 
-EXAMPLE_TEXTS = (
-    "modelexport turns Hugging Face models into self-describing ONNX packages.",
-    "The quick brown fox jumps over the lazy dog near the river bank.",
-    "Tokenizers, graphs and runtimes all have to agree on every single id.",
-    "A fixed batch keeps the exported graph simple and fast to run.",
-)
-# Different words and lengths from EXAMPLE_TEXTS, so validation sees inputs the trace did not.
-OTHER_TEXTS = (
-    "Paris is the capital of France, and Zürich lies in Switzerland!",
-    "Short one.",
-    "Numbers like 3.14159 and 2026 appear here, with café, naïve and résumé for accents; "
-    "then the sentence keeps going for a while so that it becomes clearly the longest input.",
-)
-EXAMPLE_QUESTIONS = ("What does modelexport produce?", "Where is Zürich?", "Which number appears?")
+if TYPE_CHECKING:
+    from modelexport.export.source import ModelSource
+    from modelexport.export.tasks import TaskSpec
+
+Inputs = dict[str, np.ndarray]
 
 
-@dataclass(frozen=True)
-class Shapes:
-    """Export shapes: fixed (batch, sequence) or dynamic axes padded to the longest input."""
+@dataclass
+class ShapePlan:
+    """One way to shape the graph: its axes, the inputs to trace it with and to validate it on.
 
-    batch_size: int
-    sequence_length: int
-    dynamic: bool
+    `axes` maps each input to {axis: name} of its dynamic axes (None: all fixed). `shapes` is
+    what the package records (hf_processor_config "shapes", hf_export_config). A plan with a
+    `fallback_note` is tried first and, when it does not export or validate, replaced by the
+    next plan; the note (with the reason) is recorded in the package."""
 
-    def describe(self) -> dict[str, Any]:
-        if self.dynamic:
-            return {"dynamic": True, "axes": {"0": "batch_size", "1": "sequence_length"}}
-        return {
-            "dynamic": False,
-            "batch_size": self.batch_size,
-            "sequence_length": self.sequence_length,
-        }
+    shapes: dict[str, Any]
+    axes: dict[str, dict[int, str]] | None
+    example: Inputs
+    cases: list[tuple[str, Inputs]]
+    fallback_note: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
-def tokenize(
-    tokenizer: Any,
-    texts: tuple[str, ...],
-    input_names: list[str],
-    shapes: Shapes,
+class ModalityInputs(ABC):
+    """The processor of one source model and the inputs built with it."""
+
+    #: The model's processor (tokenizer, image processor).
+    processor: Any
+    #: What its files are called in messages.
+    files_description: str = "processor files"
+
+    @abstractmethod
+    def prepare_model(self, model: Any) -> None:
+        """Adjust the loaded model to the processor (pad token ids) and check the requested
+        shapes against the model's configuration, before export."""
+
+    @abstractmethod
+    def graph_input_names(self, forward_parameters: set[str]) -> list[str]:
+        """The inputs the processor produces and the model's forward takes, in graph order."""
+
+    @abstractmethod
+    def plans(
+        self, input_names: list[str], *, batch_size: int, dynamic: bool
+    ) -> Iterator[ShapePlan]:
+        """The shape plans to try, in order (built lazily: a fallback's inputs only when it is
+        needed)."""
+
+    @abstractmethod
+    def processor_config(self, plan: ShapePlan, input_names: list[str]) -> dict[str, Any]:
+        """hf_processor_config of the package."""
+
+    @abstractmethod
+    def save_files(self, staging: Path) -> None:
+        """Write the processor's files (tokenizer / preprocessor_config.json) into the package."""
+
+
+def inputs_for(
+    spec: TaskSpec,
+    source: ModelSource,
     *,
-    pairs: bool,
-    batch_size: int | None = None,
-) -> dict[str, np.ndarray]:
-    """Tokenize `texts` (cycled to the batch size) into int64 arrays of the graph's inputs.
+    trust_remote_code: bool,
+    sequence_length: int | None = None,
+    image_size: tuple[int, int] | None = None,
+) -> ModalityInputs:
+    """The input builder of the task's modality, with the source's processor loaded."""
+    if spec.modality == "image":
+        if sequence_length is not None:
+            raise ModelExportError("--sequence-length applies to text models only")
+        from modelexport.export.image_inputs import ImageInputs
 
-    For question answering each text is paired with a question, question first, as the
-    transformers pipeline does."""
-    count = batch_size or shapes.batch_size
-    batch = [texts[i % len(texts)] for i in range(count)]
-    kwargs: dict[str, Any] = {"return_tensors": "np", "truncation": True}
-    if shapes.dynamic:
-        kwargs["padding"] = "longest"
-    else:
-        kwargs.update(padding="max_length", max_length=shapes.sequence_length)
-    if pairs:
-        questions = [EXAMPLE_QUESTIONS[i % len(EXAMPLE_QUESTIONS)] for i in range(count)]
-        if not shapes.dynamic:
-            kwargs["truncation"] = "only_second"
-        encoded = tokenizer(questions, batch, **kwargs)
-    else:
-        encoded = tokenizer(batch, **kwargs)
-    return {name: np.asarray(encoded[name], dtype=np.int64) for name in input_names}
+        return ImageInputs(source, spec, trust_remote_code, image_size=image_size)
+    if spec.modality == "text":
+        if image_size is not None:
+            raise ModelExportError("--image-size applies to image models only")
+        from modelexport.export.text_inputs import TextInputs
+
+        return TextInputs(source, spec, trust_remote_code, sequence_length=sequence_length)
+    raise ModelExportError(f"task '{spec.name}': {spec.modality} models cannot be exported yet")
 
 
-def graph_input_names(tokenizer: Any, forward_parameters: set[str]) -> list[str]:
-    """Inputs the tokenizer produces and the model's forward accepts, in graph order."""
-    produced = set(tokenizer.model_input_names)
-    produced.add("input_ids")
-    return [n for n in TEXT_INPUT_NAMES if n in produced and n in forward_parameters]
+def task_module(spec: TaskSpec, model: Any, output_names: tuple[str, ...]) -> Any:
+    """The module torch.onnx.export traces: the model with the graph's inputs of the task's
+    modality as its forward parameters and `output_names` as a tuple."""
+    from modelexport.export.onnx_export import ImageTaskOutputs, TaskOutputs
+
+    wrapper = ImageTaskOutputs if spec.modality == "image" else TaskOutputs
+    return wrapper(model, output_names).eval()
+
+
+def package_inputs(package_dir: Path, spec: TaskSpec, export_config: dict[str, Any]) -> Inputs:
+    """Inputs for an exported package (validate, --optimum), built with its own processor."""
+    if spec.modality == "image":
+        from modelexport.export.image_inputs import package_inputs as image_package_inputs
+
+        return image_package_inputs(package_dir, export_config)
+    from modelexport.export.text_inputs import package_inputs as text_package_inputs
+
+    return text_package_inputs(package_dir, spec, export_config)
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

@@ -54,6 +54,19 @@ class TaskOutputs(torch.nn.Module):
         return tuple(outputs[name] for name in self.output_names)
 
 
+class ImageTaskOutputs(TaskOutputs):
+    """TaskOutputs for image models: pixel_values (+ pixel_mask for DETR-style models)."""
+
+    def forward(  # type: ignore[override]
+        self, pixel_values: torch.Tensor, pixel_mask: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, ...]:
+        kwargs = {"pixel_values": pixel_values}
+        if pixel_mask is not None:
+            kwargs["pixel_mask"] = pixel_mask
+        outputs = self.model(**kwargs, return_dict=True)
+        return tuple(outputs[name] for name in self.output_names)
+
+
 @dataclass(frozen=True)
 class ExportOutcome:
     exporter: str  # "dynamo" or "torchscript"
@@ -71,13 +84,16 @@ def export_onnx(
     inputs: dict[str, np.ndarray],
     output_path: Path,
     *,
-    dynamic: bool,
+    axes: dict[str, dict[int, str]] | None,
     opset: int | None,
     exporter: str = "auto",
+    strict_axes: bool = False,
 ) -> ExportOutcome:
     """Export `module` on `inputs` to `output_path` with the dynamo exporter, falling back to
-    TorchScript when `exporter` is "auto". Raises ModelExportError naming the operator when the
-    model cannot be converted."""
+    TorchScript when `exporter` is "auto". `axes`: each input's dynamic axes {axis: name}
+    (None: fixed shapes); `strict_axes`: fail rather than export any of them fixed. Raises
+    ModelExportError naming the operator when the model cannot be
+    converted."""
     if exporter not in EXPORTERS:
         raise ModelExportError(
             f"unknown exporter '{exporter}'; choose one of: {', '.join(EXPORTERS)}"
@@ -87,18 +103,37 @@ def export_onnx(
     if exporter in ("auto", "dynamo"):
         start = time.perf_counter()
         try:
-            _export_dynamo(module, tensors, output_path, dynamic=dynamic, opset=opset)
+            _export_dynamo(
+                module, tensors, output_path, axes=axes, opset=opset, strict_axes=strict_axes
+            )
             return ExportOutcome(
                 "dynamo", *_signature_of(output_path), time.perf_counter() - start, None
             )
         except Exception as dynamo_error:  # any exporter failure: try the other exporter
             dynamo_message = _one_line(dynamo_error)
         _remove_partial(output_path)
+        if _use_eager_attention(module):
+            # torch 2.13's decompositions fail on some models' SDPA attention (BEiT, Swin:
+            # "Cannot view a tensor ... as a tensor with shape"); the same model with eager
+            # attention (the same arithmetic, unfused) exports.
+            try:
+                _export_dynamo(
+                    module, tensors, output_path, axes=axes, opset=opset, strict_axes=strict_axes
+                )
+                return ExportOutcome(
+                    "dynamo",
+                    *_signature_of(output_path),
+                    time.perf_counter() - start,
+                    f"with SDPA attention: {dynamo_message}; exported with eager attention",
+                )
+            except Exception as eager_error:
+                dynamo_message = f"{dynamo_message}; with eager attention: {_one_line(eager_error)}"
+            _remove_partial(output_path)
         if exporter == "dynamo":
             raise ModelExportError(_describe_failure(dynamo_message, None))
     start = time.perf_counter()
     try:
-        _export_torchscript(module, tensors, output_path, dynamic=dynamic, opset=opset)
+        _export_torchscript(module, tensors, output_path, axes=axes, opset=opset)
     except Exception as torchscript_error:
         _remove_partial(output_path)
         raise ModelExportError(_describe_failure(dynamo_message, torchscript_error)) from None
@@ -112,18 +147,57 @@ def export_onnx(
     )
 
 
+def _use_eager_attention(module: TaskOutputs) -> bool:
+    """Switch the model from SDPA to eager attention; False when it does not use SDPA."""
+    model = module.model
+    config = getattr(model, "config", None)
+    if getattr(config, "_attn_implementation", None) != "sdpa":
+        return False
+    try:
+        model.set_attn_implementation("eager")
+    except Exception:  # a model that supports SDPA only
+        return False
+    return getattr(model.config, "_attn_implementation", None) == "eager"
+
+
 def _export_dynamo(
     module: TaskOutputs,
     tensors: dict[str, torch.Tensor],
     output_path: Path,
     *,
-    dynamic: bool,
+    axes: dict[str, dict[int, str]] | None,
     opset: int | None,
+    strict_axes: bool = False,
 ) -> None:
     input_names = list(tensors)
-    batch = torch.export.Dim("batch_size")
-    sequence = torch.export.Dim("sequence_length")
+    dims: dict[str, Any] = {}  # one Dim per axis name, shared by the inputs that use it
+    dynamic_shapes = None
+    if axes is not None:
+        dynamic_shapes = {
+            name: {
+                axis: dims.setdefault(dim, torch.export.Dim(dim))
+                for axis, dim in axes.get(name, {}).items()
+            }
+            for name in input_names
+        }
     with _quiet():
+        if strict_axes and axes is not None:
+            # torch.onnx.export retries a failed torch.export with laxer capture strategies
+            # (strict, draft export), which are slow and may make the dynamic axes fixed. One
+            # non-strict torch.export first fails fast when the model fixes an axis; the range
+            # and divisibility conditions it puts on them (DETR: at least 33 pixels) are
+            # accepted (Dim.DYNAMIC), and so are they by the export proper (axes by name).
+            torch.export.export(
+                module,
+                (),
+                kwargs=tensors,
+                dynamic_shapes={
+                    name: {axis: torch.export.Dim.DYNAMIC for axis in axes.get(name, {})}
+                    for name in input_names
+                },
+                strict=False,
+            )
+            dynamic_shapes = {name: dict(axes.get(name, {})) for name in input_names}
         torch.onnx.export(
             module,
             (),
@@ -134,7 +208,7 @@ def _export_dynamo(
             opset_version=opset,
             dynamo=True,
             external_data=_parameter_bytes(module) > _EXTERNAL_DATA_THRESHOLD,
-            dynamic_shapes={n: {0: batch, 1: sequence} for n in input_names} if dynamic else None,
+            dynamic_shapes=dynamic_shapes,
         )
 
 
@@ -143,7 +217,7 @@ def _export_torchscript(
     tensors: dict[str, torch.Tensor],
     output_path: Path,
     *,
-    dynamic: bool,
+    axes: dict[str, dict[int, str]] | None,
     opset: int | None,
 ) -> None:
     input_names = list(tensors)
@@ -158,9 +232,7 @@ def _export_torchscript(
             output_names=list(module.output_names),
             opset_version=opset or _TORCHSCRIPT_DEFAULT_OPSET,
             dynamo=False,
-            dynamic_axes={n: {0: "batch_size", 1: "sequence_length"} for n in input_names}
-            if dynamic
-            else None,
+            dynamic_axes={n: axes[n] for n in input_names if n in axes} if axes else None,
         )
 
 

@@ -20,6 +20,7 @@ class TaskSpec:
     output_names: tuple[str, ...]
     ort_model_class: str
     uses_text_pairs: bool = False
+    modality: str = "text"  # "text", "image", "audio": which inputs module builds its inputs
 
 
 def _registry() -> dict[str, TaskSpec]:
@@ -32,6 +33,7 @@ def _registry() -> dict[str, TaskSpec]:
             output_names=tuple(task["outputs"]),
             ort_model_class=task["ort_model_class"],
             uses_text_pairs=task["text_pairs"],
+            modality=task["modality"],
         )
         for task in _native.task_registry()
     }

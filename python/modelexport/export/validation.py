@@ -82,5 +82,6 @@ def validate_against_torch(
                 output_names, onnx_outputs, torch_outputs, strict=True
             )
         }
-        report.cases.append(ValidationCase(name, list(inputs["input_ids"].shape), diffs))
+        # The shape of the first graph input (input_ids, pixel_values).
+        report.cases.append(ValidationCase(name, list(inputs[graph_inputs[0]].shape), diffs))
     return report
