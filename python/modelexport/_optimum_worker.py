@@ -3,12 +3,15 @@ ORTModelFor* class, runs it on the given inputs and saves its outputs.
 
 Usage: python _optimum_worker.py JOBS.json
 JOBS.json lists jobs {"package": DIR, "model_class": ORTModelFor*, "outputs_names": [...],
-"inputs": NPZ, "outputs": NPZ, "texts": [...]}; the class and output names come from the task
-registry of the C++ core (through optimum_compat), never spelled here.
-Prints one JSON line per job: {"package", "model_class", "token_ids" or "tokenizer_error"}, or
-{"package", "error"} when the model does not load. One process serves many packages because
-importing Optimum takes seconds. Imports nothing from modelexport (it is not installed in that
-environment)."""
+"inputs": NPZ, "outputs": NPZ} plus, for text packages, "texts": [...] and, for image packages,
+"images": NPZ (image_0, image_1, ...) with "processor_kwargs"; the class and output names come
+from the task registry of the C++ core (through optimum_compat), never spelled here.
+Prints one JSON line per job: {"package", "model_class", "token_ids" or "tokenizer_error"} (text)
+or {"package", "model_class", "pixel_max_abs_diff" or "processor_error" or
+"processor_unchecked"} (images: how far this transformers' image processor is from the
+pixel_values in "inputs"), or {"package", "error"} when the model does not load.
+One process serves many packages because importing Optimum takes seconds. Imports nothing
+from modelexport (it is not installed in that environment)."""
 
 from __future__ import annotations
 
@@ -26,13 +29,16 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     model_class = getattr(optimum.onnxruntime, job["model_class"])
     result: dict[str, Any] = {"package": job["package"], "model_class": model_class.__name__}
     model = model_class.from_pretrained(job["package"])
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(job["package"])
-        result["token_ids"] = [tokenizer(text)["input_ids"] for text in job["texts"]]
-    except Exception as error:
-        result["tokenizer_error"] = f"{type(error).__name__}: {error}"[:300]
     with np.load(job["inputs"]) as data:
         inputs = {name: data[name] for name in data.files}
+    if "images" in job:
+        result.update(check_image_processor(job, inputs["pixel_values"]))
+    else:
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(job["package"])
+            result["token_ids"] = [tokenizer(text)["input_ids"] for text in job["texts"]]
+        except Exception as error:
+            result["tokenizer_error"] = f"{type(error).__name__}: {error}"[:300]
     outputs = model(**inputs, return_dict=True)
     arrays = {
         name: np.asarray(outputs[name])
@@ -41,6 +47,32 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     }
     np.savez(job["outputs"], **arrays)
     return result
+
+
+def check_image_processor(job: dict[str, Any], expected: np.ndarray) -> dict[str, Any]:
+    """This transformers' image processor, loaded from the package, on the job's images."""
+    import importlib.util
+
+    from transformers import AutoImageProcessor
+
+    if importlib.util.find_spec("PIL") is None:
+        # transformers' image processors need Pillow; requirements-optimum.txt may lack it.
+        return {"processor_unchecked": "Pillow is not installed in the Optimum environment"}
+    try:
+        processor = AutoImageProcessor.from_pretrained(job["package"])
+        with np.load(job["images"]) as data:
+            images = [data[f"image_{i}"] for i in range(len(data.files))]
+        pixels = processor(images, return_tensors="np", **job["processor_kwargs"])["pixel_values"]
+    except Exception as error:
+        return {"processor_error": f"{type(error).__name__}: {error}"[:300]}
+    if pixels.shape != expected.shape:
+        return {
+            "processor_error": f"pixel_values shape {list(pixels.shape)} != {list(expected.shape)}"
+        }
+    return {
+        "processor_class": type(processor).__name__,
+        "pixel_max_abs_diff": float(np.abs(pixels.astype(np.float64) - expected).max()),
+    }
 
 
 def main() -> int:

@@ -76,8 +76,19 @@ def export(
         int | None,
         typer.Option(help="Fixed sequence length (default 128, capped at the model's maximum)."),
     ] = None,
+    image_size: Annotated[
+        str | None,
+        typer.Option(
+            help="Image models: fixed image size HxW (default: from preprocessor_config.json)."
+        ),
+    ] = None,
     dynamic: Annotated[
-        bool, typer.Option("--dynamic", help="Dynamic batch and sequence axes instead of fixed.")
+        bool,
+        typer.Option(
+            "--dynamic",
+            help="Dynamic batch and sequence axes (images: batch, and height/width where the "
+            "model allows) instead of fixed.",
+        ),
     ] = False,
     opset: Annotated[int | None, typer.Option(help="ONNX opset (default: the exporter's).")] = None,
     no_config: Annotated[
@@ -110,12 +121,15 @@ def export(
     transformers_logging.disable_progress_bar()
 
     try:
+        from modelexport.export.image_inputs import parse_image_size
+
         report = export_with_config(
             model,
             output_dir,
             task=task,
             batch_size=batch_size,
             sequence_length=sequence_length,
+            image_size=parse_image_size(image_size) if image_size is not None else None,
             dynamic=dynamic,
             opset=opset,
             copy_config=not no_config,
@@ -346,14 +360,16 @@ def validate(
                 _fail(
                     f"Optimum {report.model_class} outputs differ: {diffs} (atol {report.atol:g})"
                 )
-            tokenizer = (
-                "loads with equal token ids"
-                if report.tokenizer_problem is None
-                else f"[yellow]{report.tokenizer_problem}[/yellow]"
+            processor = (
+                "loads and prepares equal inputs"
+                if report.processor_problem is None
+                else f"[yellow]{report.processor_problem}[/yellow]"
             )
+            if report.processor_unchecked:
+                processor = f"[yellow]not checked: {report.processor_unchecked}[/yellow]"
             stdout.print(
                 f"[green]✓[/green] Optimum {report.model_class} loads {package}; "
-                f"max abs diff {diffs} (atol {report.atol:g}); tokenizer {tokenizer}"
+                f"max abs diff {diffs} (atol {report.atol:g}); processor {processor}"
             )
         else:
             from modelexport.export.exporter import validate_package_against_source

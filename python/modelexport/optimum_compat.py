@@ -3,7 +3,9 @@ outputs as our own ONNX Runtime run on the same inputs.
 
 Optimum pins transformers 4.57, so it lives in a second virtual environment (.venv-optimum, made
 by scripts/setup.sh); `_optimum_worker.py` runs there on inputs built here from each package's
-own tokenizer and fixed shapes."""
+own processor (tokenizer, image processor) and fixed shapes. It also checks that transformers
+4.57 reads the package's processor files the same way: equal token ids for text, pixel_values
+within PIXEL_ATOL for images."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import json
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,9 @@ from modelexport.export.tasks import task_spec
 from modelexport.export.validation import max_abs_difference
 
 OPTIMUM_ATOL = 1e-5
+# transformers 4.57's and 5.x's image processors on the same images: the same PIL resize and
+# the same float32 arithmetic, up to rounding.
+PIXEL_ATOL = 1e-5
 TOKENIZER_CHECK_TEXTS = (
     "Hello world, this is modelexport.",
     "Zürich, naïve café; 東京 🙂 <mask> [MASK] done.",
@@ -35,10 +40,19 @@ class OptimumReport:
     package: Path
     model_class: str
     max_abs_diff: dict[str, float]
-    # None when transformers 4.x loads the package's tokenizer and gives the same token ids
-    # as ours; otherwise why not.
-    tokenizer_problem: str | None
+    # None when transformers 4.x loads the package's processor and prepares the same inputs as
+    # ours (text: the same token ids; images: pixel_values within PIXEL_ATOL); otherwise why not.
+    processor_problem: str | None
     atol: float
+    # Graph outputs Optimum's class does not return (ORTModelForFeatureExtraction returns
+    # last_hidden_state only, not an image model's pooler_output).
+    not_returned: list[str] = field(default_factory=list)
+    # Why the processor could not be compared (no Pillow in the Optimum environment).
+    processor_unchecked: str | None = None
+
+    @property
+    def tokenizer_problem(self) -> str | None:  # the name before image packages existed
+        return self.processor_problem
 
     @property
     def passed(self) -> bool:
@@ -84,6 +98,11 @@ def validate_optimum_compatibility_many(
             if not (package / "config.json").is_file():
                 raise ModelExportError(f"{package}: no config.json (exported with --no-config?)")
             metadata = dict(_native.read_metadata(str(model_path)))
+            spec = task_spec(metadata[keys.PIPELINE_TASK])
+            if not spec.ort_model_class:
+                raise ModelExportError(
+                    f"{package}: Optimum has no ORTModel class for task '{spec.name}'"
+                )
             inputs = load_inputs_for_package(package)
             session = onnxruntime.InferenceSession(
                 str(model_path), providers=["CPUExecutionProvider"]
@@ -91,16 +110,23 @@ def validate_optimum_compatibility_many(
             names = [o.name for o in session.get_outputs()]
             ours.append(dict(zip(names, session.run(names, inputs), strict=True)))
             job = {
-                "texts": list(TOKENIZER_CHECK_TEXTS),
                 "package": str(package),
-                "model_class": task_spec(metadata[keys.PIPELINE_TASK]).ort_model_class,
-                "output_names": list(task_spec(metadata[keys.PIPELINE_TASK]).output_names),
+                "model_class": spec.ort_model_class,
+                "output_names": list(spec.output_names),
                 "inputs": f"{scratch}/inputs-{index}.npz",
                 "outputs": f"{scratch}/outputs-{index}.npz",
             }
             np.savez(job["inputs"], **inputs)
+            if spec.modality == "image":
+                images, kwargs = _package_images(package, metadata)
+                job["images"] = f"{scratch}/images-{index}.npz"
+                job["processor_kwargs"] = kwargs
+                np.savez(job["images"], **{f"image_{i}": image for i, image in enumerate(images)})
+                expected_ids.append([])
+            else:
+                job["texts"] = list(TOKENIZER_CHECK_TEXTS)
+                expected_ids.append(_token_ids(package))
             jobs.append(job)
-            expected_ids.append(_token_ids(package))
         jobs_file = Path(scratch) / "jobs.json"
         jobs_file.write_text(json.dumps(jobs))
         completed = subprocess.run(
@@ -117,6 +143,12 @@ def validate_optimum_compatibility_many(
         ]
 
 
+def _package_images(package: Path, metadata: dict[str, str]) -> tuple[list, dict]:
+    from modelexport.export.image_inputs import package_images
+
+    return package_images(package, json.loads(metadata[keys.EXPORT_CONFIG]))
+
+
 def _token_ids(package: Path) -> list[list[int]]:
     from transformers import AutoTokenizer
 
@@ -130,17 +162,40 @@ def _compare(
     if "error" in result:
         raise ModelExportError(f"Optimum could not load {job['package']}: {result['error']}")
     diffs = {}
+    not_returned = []
     with np.load(job["outputs"]) as theirs:
         for name, value in expected.items():
             if name not in theirs:
-                raise ModelExportError(f"Optimum returned no output '{name}' for {job['package']}")
+                not_returned.append(name)
+                continue
             diffs[name] = max_abs_difference(theirs[name], value)
-    if "tokenizer_error" in result:
-        tokenizer_problem = f"does not load: {result['tokenizer_error']}"
+    if not diffs:
+        raise ModelExportError(f"Optimum returned none of {list(expected)} for {job['package']}")
+    unchecked = result.get("processor_unchecked")
+    if "images" in job:
+        if unchecked:
+            processor_problem = None
+        elif "processor_error" in result:
+            processor_problem = f"image processor: {result['processor_error']}"
+        elif not result["pixel_max_abs_diff"] <= PIXEL_ATOL:
+            processor_problem = (
+                f"image processor gives other pixel_values (max abs diff "
+                f"{result['pixel_max_abs_diff']:.3g})"
+            )
+        else:
+            processor_problem = None
+    elif "tokenizer_error" in result:
+        processor_problem = f"does not load: {result['tokenizer_error']}"
     elif result["token_ids"] != ids:
-        tokenizer_problem = "loads but gives different token ids"
+        processor_problem = "loads but gives different token ids"
     else:
-        tokenizer_problem = None
+        processor_problem = None
     return OptimumReport(
-        Path(job["package"]), result["model_class"], diffs, tokenizer_problem, atol
+        Path(job["package"]),
+        result["model_class"],
+        diffs,
+        processor_problem,
+        atol,
+        not_returned,
+        unchecked,
     )
