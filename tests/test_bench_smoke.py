@@ -16,6 +16,7 @@ RUNS = {
     "bench_pipeline_latency.py": ["--calls", "2", "--models", "bert-text-classification"],
     "bench_projection.py": ["--layers", "2", "--sequence-length", "8", "--repeats", "1"],
     "bench_tokenizer_throughput.py": ["--rounds", "1", "--warmup", "0", "--only", "wordlevel"],
+    "bench_vision.py": ["--calls", "1", "--batches", "1", "2", "--no-optimum"],
 }
 
 

@@ -22,7 +22,7 @@ namespace {
 bool is_pil_image(nb::handle object) {
   const nb::object module = nb::getattr(object.type(), "__module__", nb::none());
   return nb::isinstance<nb::str>(module) &&
-         std::string(nb::cast<std::string>(module)).rfind("PIL.", 0) == 0 &&
+         std::string(nb::borrow<nb::str>(module).c_str()).rfind("PIL.", 0) == 0 &&
          nb::hasattr(object, "convert") && nb::hasattr(object, "getexif");
 }
 
@@ -30,8 +30,9 @@ bool is_pil_image(nb::handle object) {
 // 4 (RGBA, alpha dropped as Pillow's convert("RGB") drops it) -> an image Value.
 Value pixels_value(nb::handle object) {
   nb::object array = nb::module_::import_("numpy").attr("ascontiguousarray")(object);
-  const std::string dtype = nb::cast<std::string>(nb::str(array.attr("dtype")));
-  const auto shape = nb::cast<std::vector<std::size_t>>(nb::tuple(array.attr("shape")));
+  const std::string dtype = nb::borrow<nb::str>(array.attr("dtype").attr("name")).c_str();
+  std::vector<std::size_t> shape;
+  for (nb::handle dim : array.attr("shape")) shape.push_back(PyLong_AsSize_t(dim.ptr()));
   const std::size_t channels = shape.size() == 3 ? shape[2] : 1;
   if (dtype != "uint8" || (shape.size() != 2 && shape.size() != 3) ||
       (channels != 1 && channels != 3 && channels != 4)) {
@@ -40,7 +41,7 @@ Value pixels_value(nb::handle object) {
     throw modelexport::PipelineError("pixel arrays must be uint8 HxW, HxWx3 or HxWx4, got " +
                                      dtype + " " + (dims.empty() ? "scalar" : dims));
   }
-  const nb::bytes raw = nb::cast<nb::bytes>(array.attr("tobytes")());
+  const nb::bytes raw = nb::borrow<nb::bytes>(array.attr("tobytes")());
   const auto* data = reinterpret_cast<const std::uint8_t*>(raw.c_str());
   modelexport::Image image;
   image.height = shape[0];
@@ -90,10 +91,22 @@ Value to_value(nb::handle object, int depth = 0) {
     return Value(static_cast<std::int64_t>(number));
   }
   if (PyFloat_Check(o)) return Value(PyFloat_AsDouble(o));
+  // Arrays (pixels) before numpy scalars: an array also looks like a number (__index__,
+  // __float__), but only a 0-d one is one.
+  if (nb::hasattr(object, "__array_interface__") && nb::hasattr(object, "ndim") &&
+      PyLong_AsLong(object.attr("ndim").ptr()) > 0) {
+    return pixels_value(object);
+  }
   // numpy integer and floating scalars, as transformers accepts them.
-  if (PyIndex_Check(o)) return to_value(nb::steal(PyNumber_Index(o)), depth);
+  if (PyIndex_Check(o)) {
+    PyObject* index = PyNumber_Index(o);
+    if (index == nullptr) throw nb::python_error();
+    return to_value(nb::steal(index), depth);
+  }
   if (nb::hasattr(object, "dtype") && nb::hasattr(object, "__float__")) {
-    return Value(PyFloat_AsDouble(o));
+    const double number = PyFloat_AsDouble(o);
+    if (number == -1.0 && PyErr_Occurred() != nullptr) throw nb::python_error();
+    return Value(number);
   }
   if (PyUnicode_Check(o)) {
     Py_ssize_t size = 0;
@@ -114,7 +127,6 @@ Value to_value(nb::handle object, int depth = 0) {
     nb::object upright = nb::module_::import_("PIL.ImageOps").attr("exif_transpose")(object);
     return pixels_value(upright.attr("convert")("RGB"));
   }
-  if (nb::hasattr(object, "__array_interface__")) return pixels_value(object);
   if (PyDict_Check(o)) {
     Value::Object members;
     for (auto [key, item] : nb::borrow<nb::dict>(object)) {
