@@ -62,7 +62,7 @@ def main() -> None:
             TaskOutputs(model, ("last_hidden_state",)),
             inputs,
             raw,
-            dynamic=False,
+            axes=None,
             opset=None,
             exporter=args.exporter,
         )
