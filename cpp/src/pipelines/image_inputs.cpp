@@ -12,18 +12,6 @@ namespace {
 
 bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
-// 1-channel pixels (a grayscale array) as RGB, as Pillow's convert("RGB") replicates L.
-Image as_rgb(const Image& image) {
-  if (image.channels == 3) return image;
-  Image rgb;
-  rgb.width = image.width;
-  rgb.height = image.height;
-  rgb.channels = 3;
-  rgb.pixels.reserve(image.pixels.size() * 3);
-  for (std::uint8_t v : image.pixels) rgb.pixels.insert(rgb.pixels.end(), {v, v, v});
-  return rgb;
-}
-
 Image decode_string(const std::string& text, const ImageDecodeOptions& options) {
   if (starts_with(text, "http://") || starts_with(text, "https://") ||
       starts_with(text, "ftp://")) {
@@ -76,7 +64,7 @@ Image image_input(const Value& input, std::size_t index, const ImageDecodeOption
                           std::to_string(image.height) + " pixels exceed the limit of " +
                           std::to_string(options.max_pixels));
     }
-    return as_rgb(image);
+    return image;  // 1 channel (L) or 3: the image processor expands L to RGB
   }
   throw PipelineError(where + ": expected an image (a file path, bytes or pixels), got " +
                       Value::kind_name(input.kind()));

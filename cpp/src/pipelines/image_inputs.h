@@ -12,8 +12,9 @@
 namespace modelexport::pipelines {
 
 // Each input decoded as transformers' load_image does (EXIF orientation applied, converted to
-// RGB). Throws PipelineError naming the input (its path, or "input N") for anything that is not
-// an image: a URL (nothing is fetched), a missing or corrupt file, an image above the limits.
+// RGB); pixels given as a 1-channel array stay L (the image processor expands them). Throws
+// PipelineError naming the input (its path, or "input N") for anything that is not an image: a URL
+// (nothing is fetched), a missing or corrupt file, an image above the limits.
 std::vector<Image> image_inputs(const std::vector<Value>& inputs,
                                 const ImageDecodeOptions& options);
 

@@ -16,8 +16,8 @@ class ImageClassificationPipeline {
  public:
   explicit ImageClassificationPipeline(std::shared_ptr<const Package> package,
                                        const PipelineOptions& options = {});
-  // Per RGB image: at most `top_k` labels (clamped to the label count), best first. Scores by
-  // classify_logits().
+  // Per image (RGB, or L that the processor expands to RGB): at most `top_k` labels (clamped to the
+  // label count), best first. Scores by classify_logits().
   std::vector<std::vector<ScoredLabel>> operator()(
       const std::vector<Image>& images, std::size_t top_k = 5,
       ClassificationFunction function = ClassificationFunction::kDefault) const;

@@ -19,9 +19,10 @@ class ImageFeatureExtractionPipeline {
  public:
   explicit ImageFeatureExtractionPipeline(std::shared_ptr<const Package> package,
                                           const PipelineOptions& options = {});
-  // Per RGB image: last_hidden_state (e.g. [patches, hidden], or [channels, h, w] for a
-  // convolutional model), or with `pool` the pooler_output. A package without a pooler_output
-  // output is a PipelineError for pool=true, as transformers refuses it.
+  // Per image (RGB, or L that the processor expands to RGB): last_hidden_state (e.g. [patches,
+  // hidden], or [channels, h, w] for a convolutional model), or with `pool` the pooler_output. A
+  // package without a pooler_output output is a PipelineError for pool=true, as transformers
+  // refuses it.
   std::vector<FloatTensor> operator()(const std::vector<Image>& images, bool pool = false) const;
 
  private:
