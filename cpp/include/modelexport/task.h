@@ -48,8 +48,8 @@ using PipelineFactory = std::unique_ptr<Pipeline> (*)(std::shared_ptr<const Pack
 
 struct TaskInfo {
   std::string name;              // transformers' pipeline task name
-  std::string modality;          // "text" or "image" (audio to come)
-  std::string processor;         // the processor_type that prepares inputs: "tokenizer", "image"
+  std::string modality;          // "text", "image" or "audio"
+  std::string processor;         // the processor_type that prepares inputs: "tokenizer", "image", "audio"
   std::string auto_model_class;  // the transformers class that loads the head
   std::string ort_model_class;   // Optimum's ORTModelFor* class for the package
   std::vector<std::string> outputs;  // graph output names, as Optimum names them

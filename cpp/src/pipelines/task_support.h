@@ -38,6 +38,20 @@ inline TaskInfo image_task(std::string name, std::string auto_model_class,
   return task;
 }
 
+// A task whose inputs are audio clips prepared by the audio processor (decoding, resampling to
+// the model's rate, the model's feature extractor).
+inline TaskInfo audio_task(std::string name, std::string auto_model_class,
+                           std::string ort_model_class, std::vector<std::string> outputs,
+                           std::vector<std::string> architecture_suffixes) {
+  TaskInfo task = text_task(std::move(name), std::move(auto_model_class),
+                            std::move(ort_model_class), std::move(outputs),
+                            std::move(architecture_suffixes),
+                            "an audio file path, or {\"raw\": samples, \"sampling_rate\": rate}");
+  task.modality = "audio";
+  task.processor = "audio";
+  return task;
+}
+
 // The PipelineFactory of a task's Pipeline subclass P: P(const TaskInfo&, package, options),
 // registered under P::kTask.
 template <typename P>

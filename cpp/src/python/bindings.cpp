@@ -60,6 +60,8 @@ void bind_image(nb::module_& m);            // image_bindings.cpp
 void bind_pipelines(nb::module_& m);        // pipeline_bindings.cpp
 void bind_tokenizer(nb::module_& m);        // tokenizer_bindings.cpp
 void bind_image_processor(nb::module_& m);  // image_processor_bindings.cpp
+void bind_audio(nb::module_& m);            // audio_bindings.cpp
+void bind_audio_features(nb::module_& m);   // audio_feature_bindings.cpp
 
 NB_MODULE(_native, m) {
   m.doc() = "modelexport C++ core";
@@ -172,4 +174,6 @@ NB_MODULE(_native, m) {
   bind_pipelines(m);
   bind_tokenizer(m);
   bind_image_processor(m);
+  bind_audio(m);
+  bind_audio_features(m);
 }

