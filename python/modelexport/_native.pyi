@@ -145,7 +145,7 @@ class Pipeline:
     The native pipeline of a package's task (create_pipeline() of the C++ runtime).
     """
 
-    def __init__(self, path: str, task: str = '', threads: object = 0, max_image_pixels: int | None = None) -> None: ...
+    def __init__(self, path: str, task: str = '', threads: object = 0, max_image_pixels: int | None = None, max_audio_seconds: float | None = None) -> None: ...
 
     @property
     def task(self) -> str:
@@ -240,4 +240,14 @@ class Tokenizer:
 def preprocess_images(preprocessor_config_json: str, images: Sequence[Annotated[NDArray[numpy.uint8], dict(shape=(None, None, None), order='C', device='cpu', writable=False)]], height: int | None = None, width: int | None = None) -> dict:
     """
     Images (uint8 numpy arrays, height x width x 3) preprocessed by the native image processor as preprocessor_config.json configures it: {'pixel_values': [N, 3, H, W] float32 (, 'pixel_mask': [N, H, W] int64 where the class pads with a mask)}, padded to the batch's largest image, or to height x width as for a graph of that fixed size.
+    """
+
+def load_audio(source: bytes | str, sampling_rate: float | None = None, max_seconds: float | None = None) -> tuple[NDArray[numpy.float32], float]:
+    """
+    Decodes an audio file (path) or its bytes with libsndfile to float32 samples and their rate: (channels, frames) for multi-channel audio, (frames,) for mono. With sampling_rate, mixed down to mono and resampled to it (libsoxr HQ) while decoding. Raises ValueError for bad data.
+    """
+
+def resample_audio(samples: Annotated[NDArray[numpy.float32], dict(shape=(None,), order='C', device='cpu', writable=False)], from_rate: float, to_rate: float) -> NDArray[numpy.float32]:
+    """
+    Mono float32 samples resampled with libsoxr (HQ), as the pipelines resample.
     """

@@ -39,6 +39,14 @@ inline constexpr std::size_t kMaxImagePixels = std::size_t{1} << 28;
 // transformers' load_image opens, decode_image opens too. ImageDecodeOptions::max_pixels.
 inline constexpr std::size_t kMaxDecodedImagePixels = std::size_t{2} * 89478485;
 
+// Audio: sampling rates from 1 kHz (below any speech codec) to 768 kHz (the highest PCM rate
+// audio interfaces offer), and at most kMaxDecodedAudioSeconds of it per input (one hour: 230 MB
+// of float32 at 16 kHz once resampled; AudioDecodeOptions::max_seconds).
+inline constexpr double kMinSamplingRate = 1000.0;
+inline constexpr double kMaxSamplingRate = 768000.0;
+inline constexpr double kMaxDecodedAudioSeconds = 3600.0;
+inline constexpr std::size_t kMaxAudioChannels = 64;
+
 // Intra/inter-op threads: at most max(16, 4 x hardware threads); more only thrash.
 int max_threads();
 

@@ -43,6 +43,14 @@ class Package {
   // "image_processor" (a self-contained package), else preprocessor_config.json beside the model.
   // Throws std::invalid_argument naming both when neither is there.
   std::string image_processor_config() const;
+  // The audio feature extractor's configuration, the same way: hf_processor_config
+  // "feature_extractor", else preprocessor_config.json.
+  std::string feature_extractor_config() const;
+  // config.json as the package carries it (JSON text).
+  const std::string& model_config_json() const;
+  // The path of a file beside the model (vocab.json, ...); throws std::invalid_argument naming
+  // it when absent.
+  std::string side_file(const std::string& name) const;
   // id2label ordered by id (LABEL_i for ids the config leaves out).
   const std::vector<std::string>& labels() const;
   // config.json problem_type ("" when unset).

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "modelexport/audio_decode.h"
 #include "modelexport/image_decode.h"
 #include "modelexport/session.h"
 #include "modelexport/task.h"
@@ -27,6 +28,8 @@ struct PipelineOptions {
   std::size_t max_batch_size = 16;
   // Image inputs: the decompression-bomb limit (ImageDecodeOptions::max_pixels).
   ImageDecodeOptions image_decode;
+  // Audio inputs: the length limit (AudioDecodeOptions::max_seconds); the rate is the model's.
+  AudioDecodeOptions audio_decode;
 };
 
 // The one exception type of pipeline calls: a bad input or option (what and where). Errors of

@@ -47,11 +47,11 @@ using PipelineFactory = std::unique_ptr<Pipeline> (*)(std::shared_ptr<const Pack
                                                       const PipelineOptions& options);
 
 struct TaskInfo {
-  std::string name;              // transformers' pipeline task name
-  std::string modality;          // "text", "image" or "audio"
-  std::string processor;         // the processor_type that prepares inputs: "tokenizer", "image", "audio"
-  std::string auto_model_class;  // the transformers class that loads the head
-  std::string ort_model_class;   // Optimum's ORTModelFor* class for the package
+  std::string name;       // transformers' pipeline task name
+  std::string modality;   // "text", "image" or "audio"
+  std::string processor;  // the processor_type that prepares inputs: "tokenizer", "image", "audio"
+  std::string auto_model_class;      // the transformers class that loads the head
+  std::string ort_model_class;       // Optimum's ORTModelFor* class for the package
   std::vector<std::string> outputs;  // graph output names, as Optimum names them
   // config.json `architectures[0]` endings that mean this task (most specific tasks first).
   std::vector<std::string> architecture_suffixes;

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "modelexport/audio.h"
 #include "modelexport/image.h"
 
 namespace modelexport {
@@ -28,7 +29,9 @@ class Value {
   // scores); it holds the double it was computed as and prints as that double in JSON.
   // kBytes is a file's encoded contents (an image given as bytes); kImage a decoded image (an
   // input given as pixels, or a result such as a segmentation mask). Both are shared, immutable
-  // and compared by content.
+  // and compared by content. kAudio is samples given by a caller (a numpy array in Python),
+  // shared and compared by content the same way. kTuple is a list transformers returns as a
+  // Python tuple (speech recognition's timestamps): a list in JSON, a tuple in Python.
   enum class Kind {
     kNull,
     kBool,
@@ -39,7 +42,9 @@ class Value {
     kArray,
     kObject,
     kBytes,
-    kImage
+    kImage,
+    kAudio,
+    kTuple
   };
 
   Value() = default;
@@ -59,6 +64,8 @@ class Value {
   static Value float32(double d);
   static Value bytes(std::string data);
   static Value image(Image image);
+  static Value audio(Audio audio);
+  static Value tuple(Array items);
   static Value array() { return Value(Array{}); }
   static Value object() { return Value(Object{}); }
   // An object from key/value pairs, in the given order.
@@ -82,6 +89,7 @@ class Value {
   bool is_object() const { return kind() == Kind::kObject; }
   bool is_bytes() const { return kind() == Kind::kBytes; }
   bool is_image() const { return kind() == Kind::kImage; }
+  bool is_audio() const { return kind() == Kind::kAudio; }
 
   // Accessors throw std::invalid_argument naming the expected and actual kind on a mismatch.
   bool as_bool() const;
@@ -94,6 +102,8 @@ class Value {
   Object& as_object();
   const std::string& as_bytes() const;
   const Image& as_image() const;
+  const Audio& as_audio() const;
+  const Array& as_tuple() const;
 
   // Object members: nullptr when absent (or when this is not an object).
   const Value* find(std::string_view key) const;
@@ -106,8 +116,8 @@ class Value {
   bool operator==(const Value& other) const;
   bool operator!=(const Value& other) const { return !(*this == other); }
 
-  // "null", "bool", "int", "number", "string", "list", "object", "bytes" or "image", for error
-  // messages.
+  // "null", "bool", "int", "number", "string", "list", "object", "bytes", "image", "audio" or
+  // "tuple", for error messages.
   static const char* kind_name(Kind kind);
 
  private:
@@ -123,8 +133,16 @@ class Value {
     std::shared_ptr<const Image> image;
     bool operator==(const Pixels& o) const;
   };
+  struct Tuple {
+    Array items;
+    bool operator==(const Tuple& o) const { return items == o.items; }
+  };
+  struct Samples {
+    std::shared_ptr<const Audio> audio;
+    bool operator==(const Samples& o) const;
+  };
   std::variant<std::nullptr_t, bool, std::int64_t, double, Float32, std::string, Array, Object,
-               Bytes, Pixels>
+               Bytes, Pixels, Samples, Tuple>
       data_{nullptr};
 };
 

@@ -30,9 +30,15 @@ nlohmann::ordered_json to_json(const Value& value) {
       for (const auto& [key, member] : value.as_object()) out[key] = to_json(member);
       return out;
     }
+    case Value::Kind::kTuple: {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& item : value.as_tuple()) out.push_back(to_json(item));
+      return out;
+    }
     case Value::Kind::kBytes:
     case Value::Kind::kImage:
-      // JSON has neither: images are replaced by file paths or data: URLs first
+    case Value::Kind::kAudio:
+      // JSON has none of these: images are replaced by file paths or data: URLs first
       // (images_as_references); results never carry bytes.
       throw std::logic_error(std::string("a ") + Value::kind_name(value.kind()) +
                              " value cannot be written as JSON");

@@ -84,6 +84,7 @@ struct RunArguments {
   std::string task;
   int threads = 0;
   std::size_t max_image_pixels = ImageDecodeOptions{}.max_pixels;
+  double max_audio_seconds = AudioDecodeOptions{}.max_seconds;
   ImageOutput images;
   std::map<std::string, std::optional<std::size_t>> counts;
   Value options = Value::object();  // every other task option given
@@ -160,6 +161,10 @@ void define_options(CLI::App& app, RunArguments& a,
                  "refuse images with more pixels than this (decompression bombs)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--max-audio-seconds", a.max_audio_seconds,
+                 "refuse audio longer than this many seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--mask-dir", a.images.directory,
                  "image-segmentation: folder the mask PNG files are written to")
       ->capture_default_str();
@@ -204,7 +209,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     for (const auto& text : a.texts) inputs.emplace_back(text);
     if (!a.input_file.empty()) {
       auto lines =
-          task.modality == "image" ? read_path_lines(a.input_file) : read_input_lines(a.input_file);
+          task.modality == "text" ? read_input_lines(a.input_file) : read_path_lines(a.input_file);
       for (auto& input : lines) inputs.push_back(std::move(input));
     }
     if (inputs.empty() && a.options.find("context") == nullptr) {
@@ -225,6 +230,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     pipeline_options.task = package->task();
     pipeline_options.session.intra_op_threads = a.threads;
     pipeline_options.image_decode.max_pixels = a.max_image_pixels;
+    pipeline_options.audio_decode.max_seconds = a.max_audio_seconds;
     const auto pipeline = create_pipeline(package, pipeline_options);
     const Value given = inputs.empty() ? Value() : Value(std::move(inputs));
     std::size_t number = 0;

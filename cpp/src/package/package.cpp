@@ -134,6 +134,7 @@ struct Package::Impl {
   std::string task;
   MetadataProps metadata;
   Json model_config;
+  std::string model_config_text;  // model_config as JSON text
   Json processor_config;
   std::vector<std::string> labels;
   std::string problem_type;
@@ -182,6 +183,7 @@ Package Package::open(const std::string& path, const std::string& task_override)
                                 std::string(metadata_keys::kModelConfig) + " metadata nor " +
                                 config_file.string() + ")");
   }
+  impl->model_config_text = impl->model_config.dump();
   if (const std::string* processor = prop(metadata_keys::kProcessorConfig)) {
     impl->processor_config = parse_json(
         *processor, impl->model_path + ": " + std::string(metadata_keys::kProcessorConfig));
@@ -248,20 +250,46 @@ std::string Package::tokenizer_path() const {
 
 const std::string& Package::processor_type() const { return impl_->processor_type; }
 
-std::string Package::image_processor_config() const {
-  const Json& processor = impl_->processor_config;
+namespace {
+
+// hf_processor_config[`key`] as JSON text (a self-contained package), else
+// preprocessor_config.json beside the model; `what` names it in the error when neither is there.
+std::string processor_section(const Json& processor, const std::string& directory,
+                              const std::string& model_path, const char* key, const char* what) {
   if (processor.is_object()) {
-    const auto it = processor.find("image_processor");
+    const auto it = processor.find(key);
     if (it != processor.end() && it->is_object()) return it->dump();
   }
-  const fs::path file = file_inside(impl_->directory, "preprocessor_config.json");
+  const fs::path file = file_inside(directory, "preprocessor_config.json");
   if (file.empty()) {
-    throw std::invalid_argument(
-        impl_->model_path + ": no image processor configuration (neither " +
-        std::string(metadata_keys::kProcessorConfig) + " \"image_processor\" nor " +
-        (fs::path(impl_->directory) / "preprocessor_config.json").string() + ")");
+    throw std::invalid_argument(model_path + ": no " + what + " configuration (neither " +
+                                std::string(metadata_keys::kProcessorConfig) + " \"" + key +
+                                "\" nor " +
+                                (fs::path(directory) / "preprocessor_config.json").string() + ")");
   }
   return read_file(file.string());
+}
+
+}  // namespace
+
+std::string Package::image_processor_config() const {
+  return processor_section(impl_->processor_config, impl_->directory, impl_->model_path,
+                           "image_processor", "image processor");
+}
+
+std::string Package::feature_extractor_config() const {
+  return processor_section(impl_->processor_config, impl_->directory, impl_->model_path,
+                           "feature_extractor", "feature extractor");
+}
+
+const std::string& Package::model_config_json() const { return impl_->model_config_text; }
+
+std::string Package::side_file(const std::string& name) const {
+  const fs::path file = file_inside(impl_->directory, name);
+  if (file.empty()) {
+    throw std::invalid_argument((fs::path(impl_->directory) / name).string() + ": missing");
+  }
+  return file.string();
 }
 
 std::optional<SentencePooling> Package::sentence_pooling() const {

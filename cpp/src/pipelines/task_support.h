@@ -43,10 +43,10 @@ inline TaskInfo image_task(std::string name, std::string auto_model_class,
 inline TaskInfo audio_task(std::string name, std::string auto_model_class,
                            std::string ort_model_class, std::vector<std::string> outputs,
                            std::vector<std::string> architecture_suffixes) {
-  TaskInfo task = text_task(std::move(name), std::move(auto_model_class),
-                            std::move(ort_model_class), std::move(outputs),
-                            std::move(architecture_suffixes),
-                            "an audio file path, or {\"raw\": samples, \"sampling_rate\": rate}");
+  TaskInfo task =
+      text_task(std::move(name), std::move(auto_model_class), std::move(ort_model_class),
+                std::move(outputs), std::move(architecture_suffixes),
+                "an audio file path, or {\"raw\": samples, \"sampling_rate\": rate}");
   task.modality = "audio";
   task.processor = "audio";
   return task;

@@ -32,6 +32,23 @@ Value Value::image(Image image) {
   return v;
 }
 
+Value Value::audio(Audio audio) {
+  Value v;
+  v.data_ = Samples{std::make_shared<const Audio>(std::move(audio))};
+  return v;
+}
+
+Value Value::tuple(Array items) {
+  Value v;
+  v.data_ = Tuple{std::move(items)};
+  return v;
+}
+
+bool Value::Samples::operator==(const Samples& o) const {
+  return audio->channels == o.audio->channels && audio->sampling_rate == o.audio->sampling_rate &&
+         audio->samples == o.audio->samples;
+}
+
 bool Value::Pixels::operator==(const Pixels& o) const {
   return image->width == o.image->width && image->height == o.image->height &&
          image->channels == o.image->channels && image->pixels == o.image->pixels;
@@ -69,6 +86,10 @@ const char* Value::kind_name(Kind kind) {
       return "bytes";
     case Kind::kImage:
       return "image";
+    case Kind::kAudio:
+      return "audio";
+    case Kind::kTuple:
+      return "tuple";
   }
   return "value";
 }
@@ -132,6 +153,16 @@ const std::string& Value::as_bytes() const {
 const Image& Value::as_image() const {
   if (const auto* p = std::get_if<Pixels>(&data_)) return *p->image;
   mismatch("image", kind());
+}
+
+const Audio& Value::as_audio() const {
+  if (const auto* a = std::get_if<Samples>(&data_)) return *a->audio;
+  mismatch("audio", kind());
+}
+
+const Value::Array& Value::as_tuple() const {
+  if (const auto* t = std::get_if<Tuple>(&data_)) return t->items;
+  mismatch("tuple", kind());
 }
 
 const Value* Value::find(std::string_view key) const {

@@ -33,6 +33,13 @@ struct PreparedImage {
   std::size_t height = 0;
 };
 
+// A clip as the audio processor prepared it.
+struct PreparedAudio {
+  FloatTensor features;          // the feature extractor's output for the clip (no batch axis)
+  std::size_t valid_length = 0;  // steps of its time axis that hold the clip (attention mask)
+  std::size_t samples = 0;       // the clip's length in samples at the extractor's rate
+};
+
 // One input as its processor prepared it, with what post-processing needs to map the model's
 // outputs back to the input.
 struct Prepared {
@@ -41,6 +48,7 @@ struct Prepared {
 
   Encoding encoding;    // text: the input's tokens (unpadded until the batch is fed)
   PreparedImage image;  // image: the preprocessed pixels and their geometry
+  PreparedAudio audio;  // audio: the clip's features
 };
 
 // A graph input as a processor makes it: int64 (text) or float32 (pixels, samples).

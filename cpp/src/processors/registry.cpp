@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "modelexport/package.h"
+#include "processors/audio_processor.h"
 #include "processors/image_processor.h"
 #include "processors/processor.h"
 #include "processors/text_processor.h"
@@ -22,6 +23,7 @@ const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> registry = {
       {TextProcessor::kType, make<TextProcessor>},
       {ImageProcessor::kType, make<ImageProcessor>},
+      {AudioProcessor::kType, make<AudioProcessor>},
   };
   return registry;
 }

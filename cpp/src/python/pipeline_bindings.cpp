@@ -6,10 +6,13 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <cmath>
 #include <iostream>
 #include <limits>
 
 #include "cli/run_command.h"
+#include "modelexport/audio.h"
+#include "modelexport/limits.h"
 #include "modelexport/package.h"
 #include "modelexport/pipeline.h"
 
@@ -59,6 +62,46 @@ Value pixels_value(nb::handle object) {
   return Value::image(std::move(image));
 }
 
+// A float array -> an audio Value: 1-D mono samples, or 2-D (channels, samples) as transformers
+// reads multi-channel arrays; at the model's rate unless a {"raw", "sampling_rate"} dict says
+// otherwise (audio_inputs reads the dict).
+Value samples_value(nb::handle object) {
+  nb::object numpy = nb::module_::import_("numpy");
+  nb::object array = numpy.attr("ascontiguousarray")(object, "float32");
+  std::vector<std::size_t> shape;
+  for (nb::handle dim : array.attr("shape")) shape.push_back(PyLong_AsSize_t(dim.ptr()));
+  if (shape.size() != 1 && shape.size() != 2) {
+    throw modelexport::PipelineError(
+        "audio arrays must be 1-D (samples) or 2-D (channels, samples), got " +
+        std::to_string(shape.size()) + " dimensions");
+  }
+  modelexport::Audio audio;
+  audio.channels = shape.size() == 2 ? shape[0] : 1;
+  if (audio.channels == 0 || audio.channels > modelexport::limits::kMaxAudioChannels) {
+    throw modelexport::PipelineError("audio arrays take axis 0 as channels: " +
+                                     std::to_string(audio.channels) + " channels is not audio");
+  }
+  const std::size_t frames = shape.back();
+  const nb::bytes raw = nb::borrow<nb::bytes>(array.attr("tobytes")());
+  const auto* data = reinterpret_cast<const float*>(raw.c_str());
+  audio.samples.resize(frames * audio.channels);
+  // (channels, samples) planes -> interleaved frames.
+  for (std::size_t c = 0; c < audio.channels; ++c) {
+    for (std::size_t f = 0; f < frames; ++f)
+      audio.samples[f * audio.channels + c] = data[c * frames + f];
+  }
+  return Value::audio(std::move(audio));
+}
+
+// Audio (mono or channels) as a float32 numpy array shaped as samples_value takes it.
+nb::object audio_to_python(const modelexport::Audio& audio) {
+  nb::object numpy = nb::module_::import_("numpy");
+  nb::object array = numpy.attr("frombuffer")(
+      nb::bytes(audio.samples.data(), audio.samples.size() * sizeof(float)), "float32");
+  if (audio.channels > 1) array = array.attr("reshape")(audio.frames(), audio.channels).attr("T");
+  return numpy.attr("ascontiguousarray")(array);
+}
+
 // An image result (a mask) as a PIL image when Pillow is installed, else a uint8 numpy array.
 nb::object image_to_python(const modelexport::Image& image) {
   nb::object numpy = nb::module_::import_("numpy");
@@ -75,7 +118,8 @@ nb::object image_to_python(const modelexport::Image& image) {
 }
 
 // A Python object as a Value: None, bool, int, float, str, dict (str keys), list or tuple;
-// bytes (an encoded image), a PIL image or a uint8 array (pixels).
+// bytes (an encoded image or audio file), a PIL image, a uint8 array (pixels) or a float array
+// (audio samples).
 Value to_value(nb::handle object, int depth = 0) {
   if (depth > 64) throw modelexport::PipelineError("inputs nest too deeply");
   PyObject* o = object.ptr();
@@ -91,11 +135,12 @@ Value to_value(nb::handle object, int depth = 0) {
     return Value(static_cast<std::int64_t>(number));
   }
   if (PyFloat_Check(o)) return Value(PyFloat_AsDouble(o));
-  // Arrays (pixels) before numpy scalars: an array also looks like a number (__index__,
-  // __float__), but only a 0-d one is one.
+  // Arrays (float: audio samples, else pixels) before numpy scalars: an array also looks like a
+  // number (__index__, __float__), but only a 0-d one is one.
   if (nb::hasattr(object, "__array_interface__") && nb::hasattr(object, "ndim") &&
       PyLong_AsLong(object.attr("ndim").ptr()) > 0) {
-    return pixels_value(object);
+    const std::string kind = nb::borrow<nb::str>(object.attr("dtype").attr("kind")).c_str();
+    return kind == "f" ? samples_value(object) : pixels_value(object);
   }
   // numpy integer and floating scalars, as transformers accepts them.
   if (PyIndex_Check(o)) {
@@ -177,6 +222,13 @@ nb::object to_python(const Value& value) {
       return nb::bytes(value.as_bytes().data(), value.as_bytes().size());
     case Value::Kind::kImage:
       return image_to_python(value.as_image());
+    case Value::Kind::kAudio:
+      return audio_to_python(value.as_audio());
+    case Value::Kind::kTuple: {
+      nb::list list;
+      for (const auto& item : value.as_tuple()) list.append(to_python(item));
+      return nb::tuple(list);
+    }
     case Value::Kind::kObject: {
       nb::dict dict;
       for (const auto& [key, member] : value.as_object()) dict[key.c_str()] = to_python(member);
@@ -238,7 +290,8 @@ void bind_pipelines(nb::module_& m) {
       .def(
           "__init__",
           [](NativePipeline* self, const std::string& path, const std::string& task,
-             nb::handle threads, std::optional<std::size_t> max_image_pixels) {
+             nb::handle threads, std::optional<std::size_t> max_image_pixels,
+             std::optional<double> max_audio_seconds) {
             modelexport::PipelineOptions options;
             options.task = task;
             options.session.intra_op_threads = threads_arg(threads);
@@ -248,10 +301,17 @@ void bind_pipelines(nb::module_& m) {
               }
               options.image_decode.max_pixels = *max_image_pixels;
             }
+            if (max_audio_seconds) {
+              if (!(*max_audio_seconds > 0) || !std::isfinite(*max_audio_seconds)) {
+                throw std::invalid_argument("max_audio_seconds must be a positive number");
+              }
+              options.audio_decode.max_seconds = *max_audio_seconds;
+            }
             nb::gil_scoped_release release;
             new (self) NativePipeline{modelexport::create_pipeline(path, options)};
           },
-          "path"_a, "task"_a = "", "threads"_a = nb::int_(0), "max_image_pixels"_a = nb::none())
+          "path"_a, "task"_a = "", "threads"_a = nb::int_(0), "max_image_pixels"_a = nb::none(),
+          "max_audio_seconds"_a = nb::none())
       .def_prop_ro(
           "task", [](const NativePipeline& self) { return self.pipeline->task().name; },
           "The task's name.")

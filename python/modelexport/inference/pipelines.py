@@ -23,10 +23,13 @@ class Pipeline:
         task: str | None = None,
         threads: int = 0,
         max_image_pixels: int | None = None,
+        max_audio_seconds: float | None = None,
         **defaults: Any,
     ) -> None:
         self.model = str(model)
-        self._native = _native.Pipeline(self.model, task or "", threads, max_image_pixels)
+        self._native = _native.Pipeline(
+            self.model, task or "", threads, max_image_pixels, max_audio_seconds
+        )
         self.task: str = self._native.task
         self._defaults = dict(defaults)
         self._native.check_options(self._defaults)
@@ -53,8 +56,10 @@ class Pipeline:
 def pipeline(task: str | None = None, model: str | Path | None = None, **options: Any) -> Any:
     """A native pipeline over an exported package; the task comes from the package when not
     given. Options: threads (ONNX Runtime intra-op threads), max_image_pixels (images above it
-    are refused, like Pillow's MAX_IMAGE_PIXELS) and any call option of the task, used as its
-    default. Image tasks take file paths, bytes, PIL images and uint8 arrays (H x W x 3)."""
+    are refused, like Pillow's MAX_IMAGE_PIXELS), max_audio_seconds (longer audio is refused;
+    default one hour) and any call option of the task, used as its default. Image tasks take
+    file paths, bytes, PIL images and uint8 arrays (H x W x 3); audio tasks file paths, bytes,
+    float arrays at the model's rate and {"raw": array, "sampling_rate": Hz}."""
     if model is None:
         raise ModelExportError("pipeline() needs model=PACKAGE_DIR or model=PATH/model.onnx")
     return Pipeline(model, task, **options)
