@@ -10,6 +10,8 @@
 #                          the inspect description (seeds: its regression inputs, small packages)
 #   image_decode_fuzz      bytes -> decode_image (JPEG, PNG, GIF, WebP, BMP), decoded images
 #                          re-encoded by encode_png (seeds: scripts/make_image_fuzz_seeds.py)
+#   audio_decode_fuzz      bytes -> decode_audio (libsndfile's formats), as stored and mixed
+#                          down and resampled (seeds: scripts/make_audio_fuzz_seeds.py)
 # Before fuzzing, each target replays cpp/fuzz/regressions/<target>/ (inputs of past findings,
 # named after the bug; they also seed the fuzzing). Fails on any crash, sanitizer report,
 # uncaught exception or timeout; the reproducer is left in build-fuzz/findings/ (re-run:
@@ -24,10 +26,11 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_CO
   -DMODELEXPORT_FUZZ=ON -DMODELEXPORT_BUILD_TESTS=OFF \
   -DPython3_EXECUTABLE="$PWD/.venv/bin/python" >/dev/null
 cmake --build "$build" --target modelexport_tokenizer_json_fuzz modelexport_tokenizer_encode_fuzz \
-  modelexport_package_open_fuzz modelexport_image_decode_fuzz
+  modelexport_package_open_fuzz modelexport_image_decode_fuzz modelexport_audio_decode_fuzz
 
 .venv/bin/python scripts/make_tokenizer_fixtures.py --out "$fixtures" --fuzz-seeds "$build/seeds"
 .venv/bin/python scripts/make_image_fuzz_seeds.py "$build/seeds/images"
+.venv/bin/python scripts/make_audio_fuzz_seeds.py "$build/seeds/audio"
 MODELEXPORT_FUZZ_TOKENIZERS="$(printf '%s:' "$fixtures"/*/tokenizer.json)"
 export MODELEXPORT_FUZZ_TOKENIZERS
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
@@ -64,4 +67,5 @@ fuzz tokenizer_json_fuzz "$build/seeds/json"
 fuzz tokenizer_encode_fuzz "$build/seeds/text"
 fuzz package_open_fuzz "cpp/fuzz/regressions/package_open_fuzz"
 fuzz image_decode_fuzz "$build/seeds/images"
+fuzz audio_decode_fuzz "$build/seeds/audio"
 exit "$failed"
