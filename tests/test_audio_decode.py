@@ -134,5 +134,5 @@ def test_float_nan_samples_are_refused() -> None:
 
 
 def test_missing_file_names_the_path(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError, match="nothing.wav"):
+    with pytest.raises(RuntimeError, match=r"nothing\.wav"):
         _native.load_audio(str(tmp_path / "nothing.wav"))
