@@ -58,9 +58,9 @@ def generated() -> dict[str, np.ndarray]:
     square = np.clip(4.0 * np.sign(np.sin(2 * np.pi * 220.0 * t)), -1.0, 1.0)
     return {
         "tone_1k": (0.5 * np.sin(2 * np.pi * 1000.0 * t)).astype(np.float32),
-        "tones_mix": (0.3 * np.sin(2 * np.pi * 440 * t) + 0.2 * np.sin(2 * np.pi * 3150 * t)).astype(
-            np.float32
-        ),
+        "tones_mix": (
+            0.3 * np.sin(2 * np.pi * 440 * t) + 0.2 * np.sin(2 * np.pi * 3150 * t)
+        ).astype(np.float32),
         "white_noise": rng.uniform(-0.8, 0.8, RATE * 3).astype(np.float32),
         "silence": np.zeros(RATE, dtype=np.float32),
         "clipped_square": square.astype(np.float32),
@@ -101,10 +101,14 @@ def extractors() -> dict[str, object]:
     fe = transformers
     return {
         "wav2vec2_norm": fe.Wav2Vec2FeatureExtractor(),
-        "wav2vec2_raw_mask": fe.Wav2Vec2FeatureExtractor(do_normalize=False, return_attention_mask=True),
+        "wav2vec2_raw_mask": fe.Wav2Vec2FeatureExtractor(
+            do_normalize=False, return_attention_mask=True
+        ),
         "wav2vec2_norm_mask": fe.Wav2Vec2FeatureExtractor(return_attention_mask=True),
         "ast_default": fe.ASTFeatureExtractor(),
-        "ast_short_raw": fe.ASTFeatureExtractor(max_length=100, do_normalize=False, num_mel_bins=64),
+        "ast_short_raw": fe.ASTFeatureExtractor(
+            max_length=100, do_normalize=False, num_mel_bins=64
+        ),
         "whisper_80": fe.WhisperFeatureExtractor(feature_size=80),
         "whisper_128": fe.WhisperFeatureExtractor(feature_size=128),
         "whisper_80_mask": fe.WhisperFeatureExtractor(feature_size=80, return_attention_mask=True),
@@ -199,6 +203,8 @@ def test_errors_name_the_key_and_clip() -> None:
     bad = np.array([0.0, 0.1, np.nan], dtype=np.float32)
     assert error_of(ast, bad) == "ASTFeatureExtractor: sample 2 is not finite (NaN or infinity)"
     inf = np.array([np.inf], dtype=np.float32)
-    assert "sample 0 is not finite" in error_of({"feature_extractor_type": "Wav2Vec2FeatureExtractor"}, inf)
+    assert "sample 0 is not finite" in error_of(
+        {"feature_extractor_type": "Wav2Vec2FeatureExtractor"}, inf
+    )
     with pytest.raises(ValueError, match="invalid JSON"):
         _native.extract_audio_features("{", np.zeros(10, dtype=np.float32))

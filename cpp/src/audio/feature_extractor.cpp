@@ -24,7 +24,8 @@ constexpr Registration kExtractors[] = {
 
 std::string known_classes() {
   std::string names;
-  for (const auto& entry : kExtractors) names += (names.empty() ? "" : ", ") + std::string(entry.class_name);
+  for (const auto& entry : kExtractors)
+    names += (names.empty() ? "" : ", ") + std::string(entry.class_name);
   return names;
 }
 
@@ -56,16 +57,16 @@ double FeatureConfig::number(const std::string& key, double fallback) const {
   return value->get<double>();
 }
 
-std::int64_t FeatureConfig::integer(const std::string& key, std::int64_t fallback,
-                                    std::int64_t min, std::int64_t max) const {
+std::int64_t FeatureConfig::integer(const std::string& key, std::int64_t fallback, std::int64_t min,
+                                    std::int64_t max) const {
   const nlohmann::json* value = find(key);
   if (value == nullptr) return fallback;
-  const std::string range = "must be an integer from " + std::to_string(min) + " to " +
-                            std::to_string(max);
+  const std::string range =
+      "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
   if (!value->is_number()) fail(key, range);
   const double number = value->get<double>();
-  if (!std::isfinite(number) || number != std::floor(number) ||
-      number < static_cast<double>(min) || number > static_cast<double>(max)) {
+  if (!std::isfinite(number) || number != std::floor(number) || number < static_cast<double>(min) ||
+      number > static_cast<double>(max)) {
     fail(key, range + ", got " + value->dump());
   }
   return static_cast<std::int64_t>(number);
@@ -73,11 +74,10 @@ std::int64_t FeatureConfig::integer(const std::string& key, std::int64_t fallbac
 
 void check_samples(const std::vector<float>& samples, const std::string& class_name) {
   if (samples.empty()) throw std::invalid_argument(class_name + ": the audio clip is empty");
-  const auto bad = std::find_if(samples.begin(), samples.end(),
-                                [](float s) { return !std::isfinite(s); });
+  const auto bad =
+      std::find_if(samples.begin(), samples.end(), [](float s) { return !std::isfinite(s); });
   if (bad != samples.end()) {
-    throw std::invalid_argument(class_name + ": sample " +
-                                std::to_string(bad - samples.begin()) +
+    throw std::invalid_argument(class_name + ": sample " + std::to_string(bad - samples.begin()) +
                                 " is not finite (NaN or infinity)");
   }
 }

@@ -24,8 +24,8 @@ std::vector<double> linspace(double start, double stop, std::size_t count) {
 
 // Filter m rises from edges[m] to edges[m + 1] and falls to edges[m + 2], evaluated at each
 // bin's position (Hz or mel, the same unit as the edges).
-MelFilterBank triangles(const std::vector<double>& bin_positions,
-                        const std::vector<double>& edges, std::size_t mel_bins) {
+MelFilterBank triangles(const std::vector<double>& bin_positions, const std::vector<double>& edges,
+                        std::size_t mel_bins) {
   MelFilterBank bank;
   bank.frequency_bins = bin_positions.size();
   for (std::size_t m = 0; m < mel_bins; ++m) {
@@ -86,15 +86,14 @@ void MelFilterBank::apply(const double* power, double* out) const {
   }
 }
 
-MelFilterBank slaney_mel_filters(std::size_t frequency_bins, std::size_t mel_bins,
-                                 double min_hz, double max_hz, double sampling_rate) {
+MelFilterBank slaney_mel_filters(std::size_t frequency_bins, std::size_t mel_bins, double min_hz,
+                                 double max_hz, double sampling_rate) {
   const std::vector<double> mels =
       linspace(hz_to_slaney_mel(min_hz), hz_to_slaney_mel(max_hz), mel_bins + 2);
   std::vector<double> edges(mels.size());
   std::transform(mels.begin(), mels.end(), edges.begin(), slaney_mel_to_hz);
   // transformers spaces the bins up to sampling_rate // 2 (an integer division).
-  const std::vector<double> bins =
-      linspace(0.0, std::floor(sampling_rate / 2.0), frequency_bins);
+  const std::vector<double> bins = linspace(0.0, std::floor(sampling_rate / 2.0), frequency_bins);
   MelFilterBank bank = triangles(bins, edges, mel_bins);
   for (std::size_t m = 0; m < mel_bins; ++m) {
     const double scale = 2.0 / (edges[m + 2] - edges[m]);

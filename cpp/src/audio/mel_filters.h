@@ -27,8 +27,8 @@ struct MelFilterBank {
 // Whisper: Slaney mel scale (linear below 1 kHz, logarithmic above), FFT bin k at
 // k * (sampling_rate / 2, integer-divided) / (frequency_bins - 1) Hz, each filter scaled by
 // 2 / (its upper edge - its lower edge) in Hz.
-MelFilterBank slaney_mel_filters(std::size_t frequency_bins, std::size_t mel_bins,
-                                 double min_hz, double max_hz, double sampling_rate);
+MelFilterBank slaney_mel_filters(std::size_t frequency_bins, std::size_t mel_bins, double min_hz,
+                                 double max_hz, double sampling_rate);
 
 // AST: Kaldi mel scale (1127 ln(1 + f / 700)), triangles in mel space over the FFT bins'
 // mel values, FFT bin k at k * sampling_rate / (2 (frequency_bins - 1)) Hz, unnormalised.

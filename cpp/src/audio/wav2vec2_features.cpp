@@ -12,8 +12,8 @@ namespace {
 class Wav2Vec2Features final : public FeatureExtractor {
  public:
   explicit Wav2Vec2Features(const FeatureConfig& config)
-      : sampling_rate_(static_cast<double>(
-            config.integer("sampling_rate", 16000, 1, std::int64_t{1} << 24))),
+      : sampling_rate_(
+            static_cast<double>(config.integer("sampling_rate", 16000, 1, std::int64_t{1} << 24))),
         padding_value_(static_cast<float>(config.number("padding_value", 0.0))),
         attention_mask_(config.flag("return_attention_mask", false)),
         normalize_(config.flag("do_normalize", true)) {

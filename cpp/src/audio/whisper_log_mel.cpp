@@ -57,14 +57,15 @@ class WhisperLogMel final : public FeatureExtractor {
                                std::to_string(n_samples_) + ") above n_fft / 2");
     }
     if (frames_ * mel_bins_ > static_cast<std::size_t>(limits::kMaxInputElements)) {
-      config.fail("chunk_length", "the features (feature_size x chunk_length x sampling_rate / "
-                                  "hop_length) exceed " +
-                                      std::to_string(limits::kMaxInputElements) + " values");
+      config.fail("chunk_length",
+                  "the features (feature_size x chunk_length x sampling_rate / "
+                  "hop_length) exceed " +
+                      std::to_string(limits::kMaxInputElements) + " values");
     }
     // torch.hann_window: periodic.
     for (std::size_t i = 0; i < n_fft_; ++i) {
-      window_[i] = 0.5 - 0.5 * std::cos(2.0 * kPi * static_cast<double>(i) /
-                                        static_cast<double>(n_fft_));
+      window_[i] =
+          0.5 - 0.5 * std::cos(2.0 * kPi * static_cast<double>(i) / static_cast<double>(n_fft_));
     }
   }
 
