@@ -144,8 +144,9 @@ def test_features_match_transformers(name: str, clip: str) -> None:
     extractor = EXTRACTORS[name]
     samples = CLIPS[clip]
     if name.startswith("ast") and len(samples) < 240:
-        # transformers' numpy fbank asks numpy for a negative number of frames and raises;
-        # the native extractor returns all padding (no whole frame), as it does for 240..399.
+        # transformers' numpy fbank raises (one sample squeezes to a 0-d array; 2..239 samples
+        # ask numpy for a negative number of frames); the native extractor returns all padding
+        # (no whole frame), as transformers does for 240..399 samples.
         with pytest.raises(ValueError):
             reference(extractor, samples)
         values, valid = native(extractor, samples)
