@@ -13,6 +13,7 @@ from fixture_catalog import REPO_ROOT
 BENCH = REPO_ROOT / "bench"
 
 RUNS = {
+    "bench_audio.py": ["--calls", "1", "--durations", "1", "--no-optimum"],
     "bench_audio_features.py": ["--calls", "1", "--durations", "1"],
     "bench_pipeline_latency.py": ["--calls", "2", "--models", "bert-text-classification"],
     "bench_projection.py": ["--layers", "2", "--sequence-length", "8", "--repeats", "1"],
