@@ -85,7 +85,9 @@ def expected_layout(name: str, mode: str) -> tuple[list[str], list, dict]:
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize(("name", "arch", "head"), AUDIO_FIXTURES, ids=[f[0] for f in AUDIO_FIXTURES])
+@pytest.mark.parametrize(
+    ("name", "arch", "head"), AUDIO_FIXTURES, ids=[f[0] for f in AUDIO_FIXTURES]
+)
 def test_audio_export_validates_against_pytorch(export_cache, report_rows, name, arch, head, mode):
     report = export_cache.get(name, mode)
     package = report.output_dir
@@ -189,8 +191,10 @@ def test_audio_packages_load_in_optimum_with_equal_outputs(export_cache, report_
     assert not failures, [(str(r.package), r.max_abs_diff, r.processor_problem) for r in failures]
     for (name, mode), optimum_report in zip(keys, reports, strict=True):
         head = dict((n, h) for n, _, h in AUDIO_FIXTURES)[name]
-        expected = "ORTModelForCTC" if head == "automatic-speech-recognition" else (
-            "ORTModelForAudioClassification"
+        expected = (
+            "ORTModelForCTC"
+            if head == "automatic-speech-recognition"
+            else ("ORTModelForAudioClassification")
         )
         assert optimum_report.model_class == expected
         assert "logits" in optimum_report.max_abs_diff

@@ -101,9 +101,7 @@ def check_feature_extractor(job: dict[str, Any], inputs: dict[str, np.ndarray]) 
         return {"processor_error": f"{type(error).__name__}: {error}"[:300]}
     expected = inputs[name]
     if features.shape != expected.shape:
-        return {
-            "processor_error": f"{name} shape {list(features.shape)} != {list(expected.shape)}"
-        }
+        return {"processor_error": f"{name} shape {list(features.shape)} != {list(expected.shape)}"}
     return {
         "processor_class": type(extractor).__name__,
         "feature_max_abs_diff": float(np.abs(features.astype(np.float64) - expected).max()),

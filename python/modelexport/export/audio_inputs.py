@@ -56,7 +56,8 @@ def synthetic_audio(lengths: list[int], sampling_rate: int, seed: int) -> list[n
     for length in lengths:
         t = np.arange(length) / sampling_rate
         tones = sum(
-            rng.uniform(0.05, 0.3) * np.sin(2 * np.pi * rng.uniform(80, 3000) * t + rng.uniform(0, 6))
+            rng.uniform(0.05, 0.3)
+            * np.sin(2 * np.pi * rng.uniform(80, 3000) * t + rng.uniform(0, 6))
             for _ in range(3)
         )
         chirp = 0.1 * np.sin(2 * np.pi * (200 + 400 * t) * t)
