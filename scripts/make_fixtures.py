@@ -669,6 +669,225 @@ VISION_SPECS: Final[dict[str, VisionSpec]] = {
     ),
 }
 
+
+# --------------------------------------------------------------------------------------
+# Audio fixtures
+# --------------------------------------------------------------------------------------
+
+SAMPLING_RATE: Final = 16_000
+# The convolutional feature encoder of wav2vec2-style models as in the real checkpoints (7
+# layers, total stride 320: one frame per 20 ms), with 16 channels instead of 512.
+_CONV_ENCODER: Final[dict[str, Any]] = {
+    "conv_dim": [16] * 7,
+    "conv_kernel": [10, 3, 3, 3, 3, 2, 2],
+    "conv_stride": [5, 2, 2, 2, 2, 2, 2],
+    "conv_bias": False,
+    "feat_extract_activation": "gelu",
+}
+_WAV2VEC2_LIKE: Final[dict[str, Any]] = {
+    **_CONV_ENCODER,
+    "hidden_size": HIDDEN,
+    "num_hidden_layers": LAYERS,
+    "num_attention_heads": HEADS,
+    "intermediate_size": INTERMEDIATE,
+    "num_conv_pos_embeddings": 16,  # real: 128 (an even kernel: one frame trimmed, as there)
+    "num_conv_pos_embedding_groups": 4,  # real: 16
+    "classifier_proj_size": 16,  # real: 256
+    "ctc_loss_reduction": "sum",
+}
+# The two regimes of the real checkpoints. Base models (wav2vec2-base-960h, hubert-base-ls960,
+# superb keyword spotting): group norm in the first conv layer, post-norm transformer, and a
+# feature extractor without attention mask (padding is zeros the model sees). Large models
+# (wav2vec2-large-960h-lv60-self, hubert-large-ls960-ft, wavlm-large) and data2vec-audio:
+# layer norm in every conv layer, pre-norm ("stable") transformer, and an attention mask.
+_GROUP_NORM: Final[dict[str, Any]] = {"feat_extract_norm": "group", "do_stable_layer_norm": False}
+_LAYER_NORM: Final[dict[str, Any]] = {"feat_extract_norm": "layer", "do_stable_layer_norm": True}
+_RAW_EXTRACTOR_NO_MASK: Final[dict[str, Any]] = {
+    "feature_size": 1,
+    "sampling_rate": SAMPLING_RATE,
+    "padding_value": 0.0,
+    "padding_side": "right",
+    "do_normalize": True,
+    "return_attention_mask": False,
+}
+_RAW_EXTRACTOR_MASK: Final[dict[str, Any]] = {
+    **_RAW_EXTRACTOR_NO_MASK,
+    "return_attention_mask": True,
+}
+_DATA2VEC_AUDIO: Final[dict[str, Any]] = {
+    **_CONV_ENCODER,
+    "hidden_size": HIDDEN,
+    "num_hidden_layers": LAYERS,
+    "num_attention_heads": HEADS,
+    "intermediate_size": INTERMEDIATE,
+    "num_conv_pos_embeddings": 2,  # real: 5 conv layers of kernel 19
+    "conv_pos_kernel_size": 19,
+    "num_conv_pos_embedding_groups": 4,
+    "classifier_proj_size": 16,
+    "ctc_loss_reduction": "sum",
+}
+# The CTC heads' initial weights are scaled up so their softmax is peaked like a trained head's
+# (the argmax does not change); not further, as validation checks logits to 1e-4 absolute.
+CTC_HEAD_SCALE: Final = 8.0
+CTC_PROCESSOR_CLASS: Final = "Wav2Vec2Processor"
+
+
+@dataclass(frozen=True)
+class AudioSpec:
+    """One audio fixture: the model class and config, and its feature extractor (the class
+    and settings of the real model's preprocessor_config.json)."""
+
+    source: str  # the real model whose config and extractor settings this follows
+    model_class: str
+    config_class: str
+    config: dict[str, Any]
+    extractor_class: str
+    extractor: dict[str, Any]
+    auto_class: str
+    regime: str = ""  # wav2vec2-style models: "group norm, no attention mask" or "layer norm..."
+
+
+def _raw_audio_spec(
+    source: str, prefix: str, config_class: str, head: str, config: dict[str, Any], mask: bool
+) -> AudioSpec:
+    ctc = head == "automatic-speech-recognition"
+    return AudioSpec(
+        source=source,
+        model_class=prefix + ("ForCTC" if ctc else "ForSequenceClassification"),
+        config_class=config_class,
+        config=config,
+        extractor_class="Wav2Vec2FeatureExtractor",
+        extractor=_RAW_EXTRACTOR_MASK if mask else _RAW_EXTRACTOR_NO_MASK,
+        auto_class="AutoModelForCTC" if ctc else "AutoModelForAudioClassification",
+        regime="layer norm, attention mask" if mask else "group norm, no attention mask",
+    )
+
+
+AUDIO_SPECS: Final[dict[str, AudioSpec]] = {
+    "wav2vec2-audio-classification": _raw_audio_spec(
+        "superb/wav2vec2-base-superb-ks",
+        "Wav2Vec2",
+        "Wav2Vec2Config",
+        "audio-classification",
+        {**_WAV2VEC2_LIKE, **_GROUP_NORM},
+        mask=False,
+    ),
+    "wav2vec2-automatic-speech-recognition": _raw_audio_spec(
+        "facebook/wav2vec2-large-960h-lv60-self",
+        "Wav2Vec2",
+        "Wav2Vec2Config",
+        "automatic-speech-recognition",
+        {**_WAV2VEC2_LIKE, **_LAYER_NORM},
+        mask=True,
+    ),
+    "hubert-audio-classification": _raw_audio_spec(
+        "superb/hubert-base-superb-ks",
+        "Hubert",
+        "HubertConfig",
+        "audio-classification",
+        {**_WAV2VEC2_LIKE, **_GROUP_NORM},
+        mask=False,
+    ),
+    "hubert-automatic-speech-recognition": _raw_audio_spec(
+        "facebook/hubert-large-ls960-ft",
+        "Hubert",
+        "HubertConfig",
+        "automatic-speech-recognition",
+        {**_WAV2VEC2_LIKE, **_LAYER_NORM},
+        mask=True,
+    ),
+    "wavlm-audio-classification": _raw_audio_spec(
+        "microsoft/wavlm-large",
+        "WavLM",
+        "WavLMConfig",
+        "audio-classification",
+        {**_WAV2VEC2_LIKE, **_LAYER_NORM, "num_buckets": 320, "max_bucket_distance": 800},
+        mask=True,
+    ),
+    "wavlm-automatic-speech-recognition": _raw_audio_spec(
+        "microsoft/wavlm-base-plus",
+        "WavLM",
+        "WavLMConfig",
+        "automatic-speech-recognition",
+        {**_WAV2VEC2_LIKE, **_GROUP_NORM, "num_buckets": 320, "max_bucket_distance": 800},
+        mask=False,
+    ),
+    "data2vec-audio-audio-classification": _raw_audio_spec(
+        "facebook/data2vec-audio-base",
+        "Data2VecAudio",
+        "Data2VecAudioConfig",
+        "audio-classification",
+        dict(_DATA2VEC_AUDIO),
+        mask=True,
+    ),
+    "data2vec-audio-automatic-speech-recognition": _raw_audio_spec(
+        "facebook/data2vec-audio-base-960h",
+        "Data2VecAudio",
+        "Data2VecAudioConfig",
+        "automatic-speech-recognition",
+        dict(_DATA2VEC_AUDIO),
+        mask=True,
+    ),
+    "ast-audio-classification": AudioSpec(
+        source="MIT/ast-finetuned-audioset-10-10-0.4593",
+        model_class="ASTForAudioClassification",
+        config_class="ASTConfig",
+        config={
+            "hidden_size": HIDDEN,
+            "num_hidden_layers": LAYERS,
+            "num_attention_heads": HEADS,
+            "intermediate_size": INTERMEDIATE,
+            "patch_size": 16,
+            "frequency_stride": 10,
+            "time_stride": 10,
+            "num_mel_bins": 128,
+            "max_length": 256,  # real: 1024 frames (10.24 s)
+        },
+        extractor_class="ASTFeatureExtractor",
+        extractor={
+            "feature_size": 1,
+            "sampling_rate": SAMPLING_RATE,
+            "num_mel_bins": 128,
+            "max_length": 256,
+            "padding_value": 0.0,
+            "do_normalize": True,
+            "mean": -4.2677393,
+            "std": 4.5689974,
+            "return_attention_mask": False,
+        },
+        auto_class="AutoModelForAudioClassification",
+    ),
+    "whisper-audio-classification": AudioSpec(
+        source="openai/whisper-tiny",
+        model_class="WhisperForAudioClassification",
+        config_class="WhisperConfig",
+        config={
+            "d_model": HIDDEN,
+            "encoder_layers": LAYERS,
+            "decoder_layers": LAYERS,
+            "encoder_attention_heads": HEADS,
+            "decoder_attention_heads": HEADS,
+            "encoder_ffn_dim": INTERMEDIATE,
+            "decoder_ffn_dim": INTERMEDIATE,
+            "num_mel_bins": 80,
+            "max_source_positions": 1500,  # the real 30 s window: 3000 frames
+            "max_target_positions": 448,
+            "classifier_proj_size": 16,
+        },
+        extractor_class="WhisperFeatureExtractor",
+        extractor={
+            "feature_size": 80,
+            "sampling_rate": SAMPLING_RATE,
+            "hop_length": 160,
+            "chunk_length": 30,
+            "n_fft": 400,
+            "padding_value": 0.0,
+            "return_attention_mask": False,
+        },
+        auto_class="AutoModelForAudioClassification",
+    ),
+}
+
 SANITY_SENTENCES: Final = (
     "Hello world!",
     "The quick brown fox jumps over the lazy dog, near Zürich café 東京 🚀.",
@@ -705,6 +924,8 @@ def head_config(head: str) -> dict[str, Any]:
         labels = catalog.OBJECT_DETECTION_LABELS
     elif head == "image-segmentation":
         labels = catalog.IMAGE_SEGMENTATION_LABELS
+    elif head == "audio-classification":
+        labels = catalog.AUDIO_CLASSIFICATION_LABELS
     else:
         return {}
     return {
@@ -756,6 +977,23 @@ def fixture_spec(name: str, arch: str, head: str) -> dict[str, Any]:
             "seed": fixture_seed(name),
             "versions": versions,
         }
+    if name in AUDIO_SPECS:
+        audio = AUDIO_SPECS[name]
+        return {
+            "generator": GENERATOR_VERSION,
+            "name": name,
+            "arch": arch,
+            "head": head,
+            "source": audio.source,
+            "model_class": audio.model_class,
+            "config_class": audio.config_class,
+            "config": {**audio.config, **head_config(head)},
+            "extractor_class": audio.extractor_class,
+            "extractor": audio.extractor,
+            "ctc": ctc_spec() if head == "automatic-speech-recognition" else None,
+            "seed": fixture_seed(name),
+            "versions": versions,
+        }
     spec = ARCH_SPECS[arch]
     return {
         "generator": GENERATOR_VERSION,
@@ -768,6 +1006,18 @@ def fixture_spec(name: str, arch: str, head: str) -> dict[str, Any]:
         "seed": fixture_seed(name),
         "tokenizer": tokenizer_spec(arch),
         "versions": versions,
+    }
+
+
+def ctc_spec() -> dict[str, Any]:
+    return {
+        "vocab": list(catalog.CTC_VOCAB),
+        "tokenizer": "Wav2Vec2CTCTokenizer",
+        "processor": CTC_PROCESSOR_CLASS,
+        "head_scale": CTC_HEAD_SCALE,
+        # make_ctc_head_talk: the delimiter takes the most said letter's row on
+        # speech_like_clip(2.0, 0); <s>, </s>, <unk> get bias -100.
+        "head_version": 2,
     }
 
 
@@ -947,6 +1197,43 @@ def build_unigram(spec: ArchSpec, workdir: Path) -> BuiltTokenizer:
 # --------------------------------------------------------------------------------------
 
 
+def speech_like_clip(seconds: float, seed: int) -> Any:
+    """A deterministic clip with speech-like structure: syllables of a few harmonics under a
+    4 Hz envelope, with noise (float32 at SAMPLING_RATE)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * SAMPLING_RATE)) / SAMPLING_RATE
+    pitch = 120 + 40 * np.sin(2 * np.pi * 0.7 * t)
+    phase = 2 * np.pi * np.cumsum(pitch) / SAMPLING_RATE
+    voice = sum(np.sin(k * phase) / k for k in range(1, 6))
+    envelope = np.clip(np.sin(2 * np.pi * 4 * t), 0, None)
+    return (0.3 * voice * envelope + rng.normal(0, 0.02, t.size)).astype(np.float32)
+
+
+def make_ctc_head_talk(model: Any, extractor: Any) -> None:
+    """Randomly initialised CTC heads already vary their argmax over frames, but transcripts
+    need word delimiters and must not contain <s>, </s>, <unk>: the delimiter takes the row of
+    the letter the model says most on a speech-like clip (ties go to the lower id, the
+    delimiter) and the three get bias -100. The weights are scaled by CTC_HEAD_SCALE first."""
+    import torch
+
+    delimiter = catalog.CTC_VOCAB.index("|")
+    with torch.no_grad():
+        model.lm_head.weight.mul_(CTC_HEAD_SCALE)
+        features = extractor(
+            speech_like_clip(2.0, 0), sampling_rate=SAMPLING_RATE, return_tensors="pt"
+        )
+        ids = model(**features).logits.argmax(-1).flatten().tolist()
+        letters = [i for i in ids if i > delimiter]
+        top = max(sorted(set(letters)), key=letters.count) if letters else delimiter + 1
+        model.lm_head.weight[delimiter] = model.lm_head.weight[top]
+        model.lm_head.bias[delimiter] = model.lm_head.bias[top]
+        # <s>, </s> and <unk> never win, as in a trained head.
+        for token in ("<s>", "</s>", "<unk>"):
+            model.lm_head.bias[catalog.CTC_VOCAB.index(token)] = -100.0
+
+
 class Builder:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -1058,6 +1345,88 @@ class Builder:
             check(bool(torch.isfinite(tensor).all()), "non-finite outputs")
             check(tensor.shape[0] == len(images), f"unexpected batch dim {tuple(tensor.shape)}")
 
+    def build_audio_fixture(self, name: str, head: str, dest: Path) -> None:
+        self._import_heavy()
+        import torch
+        import transformers
+
+        spec = AUDIO_SPECS[name]
+        config_kwargs: dict[str, Any] = {**spec.config, **head_config(head)}
+        ctc = head == "automatic-speech-recognition"
+        if ctc:
+            config_kwargs.update(
+                vocab_size=len(catalog.CTC_VOCAB),
+                pad_token_id=catalog.CTC_VOCAB.index("<pad>"),
+                bos_token_id=catalog.CTC_VOCAB.index("<s>"),
+                eos_token_id=catalog.CTC_VOCAB.index("</s>"),
+            )
+        config = getattr(transformers, spec.config_class)(**config_kwargs)
+        torch.manual_seed(fixture_seed(name))
+        model = getattr(transformers, spec.model_class)(config)
+        model.eval()
+        extractor = getattr(transformers, spec.extractor_class)(**spec.extractor)
+        if ctc:
+            make_ctc_head_talk(model, extractor)
+        model.save_pretrained(dest, safe_serialization=True)
+        if not ctc:
+            extractor.save_pretrained(dest)
+            return
+        vocab_file = self.workdir / f"{name}-vocab.json"
+        vocab = {token: index for index, token in enumerate(catalog.CTC_VOCAB)}
+        vocab_file.write_text(json.dumps(vocab), encoding="utf-8")
+        tokenizer = transformers.Wav2Vec2CTCTokenizer(
+            str(vocab_file),
+            unk_token="<unk>",
+            pad_token="<pad>",
+            bos_token="<s>",
+            eos_token="</s>",
+            word_delimiter_token="|",
+            do_lower_case=False,
+        )
+        # The hub layout of the real checkpoints, which transformers 4.x and 5.x both read:
+        # preprocessor_config.json beside the tokenizer files, whose tokenizer_config.json names
+        # the processor class (transformers 5's Wav2Vec2Processor.save_pretrained would write
+        # processor_config.json instead, which 4.x, Optimum's, cannot read).
+        extractor.save_pretrained(dest)
+        tokenizer._set_processor_class(CTC_PROCESSOR_CLASS)
+        tokenizer.save_pretrained(dest)
+
+    def sanity_check_audio(self, folder: Path, name: str, arch: str, head: str) -> None:
+        self._import_heavy()
+        import numpy as np
+        import torch
+        import transformers
+
+        spec = AUDIO_SPECS[name]
+        model = getattr(transformers, spec.auto_class).from_pretrained(folder).eval()
+        extractor = transformers.AutoFeatureExtractor.from_pretrained(folder)
+
+        def check(cond: bool, what: str) -> None:
+            if not cond:
+                raise AssertionError(f"{name}: {what}")
+
+        check(model.config.model_type == arch, f"model_type {model.config.model_type!r}")
+        check(type(model).__name__ == spec.model_class, f"loaded {type(model).__name__}")
+        check(model.config.architectures == [spec.model_class], "architectures")
+        check(type(extractor).__name__ == spec.extractor_class, type(extractor).__name__)
+        rng = np.random.default_rng(0)
+        clips = [
+            (np.sin(np.arange(n) * 0.05) * 0.5 + rng.normal(0, 0.05, n)).astype(np.float32)
+            for n in (12_000, 20_000)
+        ]
+        # AST and Whisper pad / truncate to their own fixed length; raw waveforms to the longest.
+        padding = {"padding": True} if spec.extractor_class == "Wav2Vec2FeatureExtractor" else {}
+        batch = extractor(clips, sampling_rate=SAMPLING_RATE, return_tensors="pt", **padding)
+        with torch.no_grad():
+            logits = model(**batch).logits
+        check(bool(torch.isfinite(logits).all()), "non-finite outputs")
+        check(logits.shape[0] == len(clips), f"unexpected batch dim {tuple(logits.shape)}")
+        if head == "automatic-speech-recognition":
+            processor = transformers.AutoProcessor.from_pretrained(folder)
+            check(type(processor).__name__ == CTC_PROCESSOR_CLASS, type(processor).__name__)
+            ids = logits.argmax(-1)
+            check(len(set(ids[0].tolist())) > 3, f"argmax hardly varies: {ids[0].tolist()}")
+
     def build_minilm(self, dest: Path) -> None:
         src = minilm_dir()
         for rel, _size in minilm_files():
@@ -1146,6 +1515,9 @@ def build_one(builder: Builder, out: Path, fixture: Fixture, stamp: str) -> None
         if fixture.name in VISION_SPECS:
             builder.build_vision_fixture(fixture.name, tmp)
             builder.sanity_check_vision(tmp, fixture.name, fixture.arch, fixture.head)
+        elif fixture.name in AUDIO_SPECS:
+            builder.build_audio_fixture(fixture.name, fixture.head, tmp)
+            builder.sanity_check_audio(tmp, fixture.name, fixture.arch, fixture.head)
         elif fixture.name == catalog.MINILM[0]:
             builder.build_minilm(tmp)
             builder.sanity_check(tmp, fixture.arch, fixture.head, expected_class=None)

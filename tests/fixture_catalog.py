@@ -81,12 +81,31 @@ VISION_FIXTURES: Final[list[tuple[str, str, str]]] = [
     )
 ]
 
+#: Tiny random-weight audio models ``(name, arch, head)``, built from the real configs and
+#: preprocessor_config.json settings of the models named in ``scripts/make_fixtures.py``
+#: (``AUDIO_SPECS``) with sizes scaled down. ``arch`` is the ``model_type``; the AST fixture is
+#: called ``ast-audio-classification`` (its model_type is ``audio-spectrogram-transformer``).
+AUDIO_FIXTURES: Final[list[tuple[str, str, str]]] = [
+    *(
+        (f"{arch}-{head}", arch, head)
+        for arch in ("wav2vec2", "hubert", "wavlm", "data2vec-audio")
+        for head in ("audio-classification", "automatic-speech-recognition")
+    ),
+    ("ast-audio-classification", "audio-spectrogram-transformer", "audio-classification"),
+    ("whisper-audio-classification", "whisper", "audio-classification"),
+]
+
 #: Copy of the real sentence-transformers/all-MiniLM-L6-v2 folder (BERT, ~90 MB).
 #: Not part of ``FIXTURES`` because it is much bigger than the tiny ones.
 MINILM: Final[tuple[str, str, str]] = ("minilm", "bert", "feature-extraction")
 
 #: Every folder the generator produces.
-ALL_FIXTURES: Final[list[tuple[str, str, str]]] = [*FIXTURES, *VISION_FIXTURES, MINILM]
+ALL_FIXTURES: Final[list[tuple[str, str, str]]] = [
+    *FIXTURES,
+    *VISION_FIXTURES,
+    *AUDIO_FIXTURES,
+    MINILM,
+]
 
 #: ``id2label`` of the text-classification fixtures (index == label id).
 TEXT_CLASSIFICATION_LABELS: Final[tuple[str, ...]] = ("NEGATIVE", "NEUTRAL", "POSITIVE")
@@ -104,6 +123,15 @@ IMAGE_CLASSIFICATION_LABELS: Final[tuple[str, ...]] = (
 OBJECT_DETECTION_LABELS: Final[tuple[str, ...]] = ("N/A", "person", "bicycle", "car", "dog")
 #: ``id2label`` of the image-segmentation fixtures (ADE20K names).
 IMAGE_SEGMENTATION_LABELS: Final[tuple[str, ...]] = ("wall", "building", "sky", "floor", "tree")
+
+#: ``id2label`` of the audio-classification fixtures (Speech Commands keyword spotting names).
+AUDIO_CLASSIFICATION_LABELS: Final[tuple[str, ...]] = ("yes", "no", "up", "down")
+#: The CTC vocabulary of the speech-recognition fixtures (facebook/wav2vec2-base-960h's order:
+#: index == token id; ``<pad>`` is the CTC blank, ``|`` the word delimiter).
+CTC_VOCAB: Final[tuple[str, ...]] = (
+    "<pad>", "<s>", "</s>", "<unk>", "|",
+    *"ETAONIHSRDLUMWCFGYPBVK'XJQZ",
+)  # fmt: skip
 
 #: Name of the stamp file marking a fully built fixture folder.
 STAMP_FILE: Final = ".complete"

@@ -82,12 +82,19 @@ def export(
             help="Image models: fixed image size HxW (default: from preprocessor_config.json)."
         ),
     ] = None,
+    audio_seconds: Annotated[
+        float | None,
+        typer.Option(
+            help="Raw-waveform audio models: fixed clip length in seconds (default 10); "
+            "AST/Whisper fix it themselves."
+        ),
+    ] = None,
     dynamic: Annotated[
         bool,
         typer.Option(
             "--dynamic",
             help="Dynamic batch and sequence axes (images: batch, and height/width where the "
-            "model allows) instead of fixed.",
+            "model allows; audio: batch, and samples for raw waveforms) instead of fixed.",
         ),
     ] = False,
     opset: Annotated[int | None, typer.Option(help="ONNX opset (default: the exporter's).")] = None,
@@ -130,6 +137,7 @@ def export(
             batch_size=batch_size,
             sequence_length=sequence_length,
             image_size=parse_image_size(image_size) if image_size is not None else None,
+            audio_seconds=audio_seconds,
             dynamic=dynamic,
             opset=opset,
             copy_config=not no_config,

@@ -3,9 +3,10 @@ outputs as our own ONNX Runtime run on the same inputs.
 
 Optimum pins transformers 4.57, so it lives in a second virtual environment (.venv-optimum, made
 by scripts/setup.sh); `_optimum_worker.py` runs there on inputs built here from each package's
-own processor (tokenizer, image processor) and fixed shapes. It also checks that transformers
-4.57 reads the package's processor files the same way: equal token ids for text, pixel_values
-within PIXEL_ATOL for images."""
+own processor (tokenizer, image processor, feature extractor) and fixed shapes. It also checks
+that transformers 4.57 reads the package's processor files the same way: equal token ids for
+text (and the tokenizer of CTC speech recognition), pixel_values within PIXEL_ATOL for images,
+audio features within FEATURE_ATOL for audio."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ OPTIMUM_ATOL = 1e-5
 # transformers 4.57's and 5.x's image processors on the same images: the same PIL resize and
 # the same float32 arithmetic, up to rounding.
 PIXEL_ATOL = 1e-5
+# transformers 4.57's and 5.x's feature extractors on the same clips (numpy float32/float64
+# spectrograms and normalization), up to rounding.
+FEATURE_ATOL = 1e-4
+# Text for the CTC tokenizers of speech-recognition packages (upper case, as their vocabularies).
+CTC_CHECK_TEXTS = ("HELLO WORLD", "IT'S A QUICK TEST OF THE VOCABULARY")
 TOKENIZER_CHECK_TEXTS = (
     "Hello world, this is modelexport.",
     "Zürich, naïve café; 東京 🙂 <mask> [MASK] done.",
@@ -123,6 +129,18 @@ def validate_optimum_compatibility_many(
                 job["processor_kwargs"] = kwargs
                 np.savez(job["images"], **{f"image_{i}": image for i, image in enumerate(images)})
                 expected_ids.append([])
+            elif spec.modality == "audio":
+                clips, rate, length = _package_clips(package, metadata)
+                job["clips"] = f"{scratch}/clips-{index}.npz"
+                job["sampling_rate"] = rate
+                job["length"] = length
+                job["feature_name"] = next(iter(inputs))
+                np.savez(job["clips"], **{f"clip_{i}": clip for i, clip in enumerate(clips)})
+                if (package / "tokenizer_config.json").is_file():
+                    job["texts"] = list(CTC_CHECK_TEXTS)
+                    expected_ids.append(_token_ids(package, CTC_CHECK_TEXTS))
+                else:
+                    expected_ids.append([])
             else:
                 job["texts"] = list(TOKENIZER_CHECK_TEXTS)
                 expected_ids.append(_token_ids(package))
@@ -149,11 +167,32 @@ def _package_images(package: Path, metadata: dict[str, str]) -> tuple[list, dict
     return package_images(package, json.loads(metadata[keys.EXPORT_CONFIG]))
 
 
-def _token_ids(package: Path) -> list[list[int]]:
+def _package_clips(package: Path, metadata: dict[str, str]) -> tuple[list, int, int | None]:
+    from modelexport.export.audio_inputs import package_clips
+
+    return package_clips(package, json.loads(metadata[keys.EXPORT_CONFIG]))
+
+
+def _token_ids(package: Path, texts: tuple[str, ...] = TOKENIZER_CHECK_TEXTS) -> list[list[int]]:
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(package)
-    return [tokenizer(text)["input_ids"] for text in TOKENIZER_CHECK_TEXTS]
+    return [tokenizer(text)["input_ids"] for text in texts]
+
+
+def _audio_processor_problem(result: dict, ids: list[list[int]]) -> str | None:
+    if "processor_error" in result:
+        return f"feature extractor: {result['processor_error']}"
+    if not result["feature_max_abs_diff"] <= FEATURE_ATOL:
+        return (
+            f"feature extractor gives other features (max abs diff "
+            f"{result['feature_max_abs_diff']:.3g})"
+        )
+    if ids and "tokenizer_error" in result:
+        return f"CTC tokenizer does not load: {result['tokenizer_error']}"
+    if ids and result.get("token_ids") != ids:
+        return "CTC tokenizer loads but gives different token ids"
+    return None
 
 
 def _compare(
@@ -184,6 +223,8 @@ def _compare(
             )
         else:
             processor_problem = None
+    elif "clips" in job:
+        processor_problem = _audio_processor_problem(result, ids)
     elif "tokenizer_error" in result:
         processor_problem = f"does not load: {result['tokenizer_error']}"
     elif result["token_ids"] != ids:

@@ -61,6 +61,7 @@ def export_with_config(
     batch_size: int = 1,
     sequence_length: int | None = None,
     image_size: tuple[int, int] | None = None,
+    audio_seconds: float | None = None,
     dynamic: bool = False,
     opset: int | None = None,
     copy_config: bool = True,
@@ -79,7 +80,8 @@ def export_with_config(
     succeeds: the package is built in a temporary folder beside it and renamed at the end.
     `hierarchy=False` is --clean-onnx: no per-node module tags. `exporter`: "auto" (dynamo,
     falling back to TorchScript), "dynamo" or "torchscript". `sequence_length` is for text
-    models, `image_size` (height, width) for image models."""
+    models, `image_size` (height, width) for image models, `audio_seconds` (the fixed clip
+    length) for raw-waveform audio models."""
     reporter = reporter or TimingReporter()
     output_dir = Path(output_dir).expanduser().absolute()
     if batch_size < 1:
@@ -88,6 +90,8 @@ def export_with_config(
         raise ModelExportError(f"--sequence-length must be at least 1, got {sequence_length}")
     if image_size is not None and min(image_size) < 1:
         raise ModelExportError(f"--image-size must be positive, got {image_size}")
+    if audio_seconds is not None and not audio_seconds > 0:
+        raise ModelExportError(f"--audio-seconds must be positive, got {audio_seconds}")
     output_dir = _final_output_dir(output_dir)
     _check_output_dir(output_dir, force)
 
@@ -106,6 +110,7 @@ def export_with_config(
             batch_size=batch_size,
             sequence_length=sequence_length,
             image_size=image_size,
+            audio_seconds=audio_seconds,
             dynamic=dynamic,
             opset=opset,
             copy_config=copy_config,
@@ -136,6 +141,7 @@ def _export_into(
     batch_size: int,
     sequence_length: int | None,
     image_size: tuple[int, int] | None,
+    audio_seconds: float | None,
     dynamic: bool,
     opset: int | None,
     copy_config: bool,
@@ -156,6 +162,7 @@ def _export_into(
             trust_remote_code=trust_remote_code,
             sequence_length=sequence_length,
             image_size=image_size,
+            audio_seconds=audio_seconds,
         )
         model = _load_model(source, spec, trust_remote_code)
         inputs.prepare_model(model)

@@ -1,7 +1,8 @@
 """What the exporter asks of a modality: its processor, the graph inputs built with it (example
 inputs to trace, other inputs to validate on), the shapes to try, the processor's metadata and
 files. The exporter picks the modality's builder here, once (`inputs_for`), from the task
-registry's modality; everything modality-specific lives in text_inputs.py / image_inputs.py."""
+registry's modality; everything modality-specific lives in text_inputs.py / image_inputs.py /
+audio_inputs.py."""
 
 from __future__ import annotations
 
@@ -79,17 +80,24 @@ def inputs_for(
     trust_remote_code: bool,
     sequence_length: int | None = None,
     image_size: tuple[int, int] | None = None,
+    audio_seconds: float | None = None,
 ) -> ModalityInputs:
     """The input builder of the task's modality, with the source's processor loaded."""
+    if sequence_length is not None and spec.modality != "text":
+        raise ModelExportError("--sequence-length applies to text models only")
+    if image_size is not None and spec.modality != "image":
+        raise ModelExportError("--image-size applies to image models only")
+    if audio_seconds is not None and spec.modality != "audio":
+        raise ModelExportError("--audio-seconds applies to audio models only")
+    if spec.modality == "audio":
+        from modelexport.export.audio_inputs import AudioInputs
+
+        return AudioInputs(source, spec, trust_remote_code, audio_seconds=audio_seconds)
     if spec.modality == "image":
-        if sequence_length is not None:
-            raise ModelExportError("--sequence-length applies to text models only")
         from modelexport.export.image_inputs import ImageInputs
 
         return ImageInputs(source, spec, trust_remote_code, image_size=image_size)
     if spec.modality == "text":
-        if image_size is not None:
-            raise ModelExportError("--image-size applies to image models only")
         from modelexport.export.text_inputs import TextInputs
 
         return TextInputs(source, spec, trust_remote_code, sequence_length=sequence_length)
@@ -99,14 +107,29 @@ def inputs_for(
 def task_module(spec: TaskSpec, model: Any, output_names: tuple[str, ...]) -> Any:
     """The module torch.onnx.export traces: the model with the graph's inputs of the task's
     modality as its forward parameters and `output_names` as a tuple."""
-    from modelexport.export.onnx_export import ImageTaskOutputs, TaskOutputs
+    from modelexport.export.onnx_export import (
+        AudioFeaturesTaskOutputs,
+        AudioTaskOutputs,
+        ImageTaskOutputs,
+        TaskOutputs,
+    )
 
-    wrapper = ImageTaskOutputs if spec.modality == "image" else TaskOutputs
+    wrapper: type[TaskOutputs] = TaskOutputs
+    if spec.modality == "image":
+        wrapper = ImageTaskOutputs
+    elif spec.modality == "audio":
+        # Whisper's encoder takes log-mel `input_features`; the others `input_values`.
+        features = getattr(model, "main_input_name", "input_values") == "input_features"
+        wrapper = AudioFeaturesTaskOutputs if features else AudioTaskOutputs
     return wrapper(model, output_names).eval()
 
 
 def package_inputs(package_dir: Path, spec: TaskSpec, export_config: dict[str, Any]) -> Inputs:
     """Inputs for an exported package (validate, --optimum), built with its own processor."""
+    if spec.modality == "audio":
+        from modelexport.export.audio_inputs import package_inputs as audio_package_inputs
+
+        return audio_package_inputs(package_dir, export_config)
     if spec.modality == "image":
         from modelexport.export.image_inputs import package_inputs as image_package_inputs
 

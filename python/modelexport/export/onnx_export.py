@@ -67,6 +67,32 @@ class ImageTaskOutputs(TaskOutputs):
         return tuple(outputs[name] for name in self.output_names)
 
 
+class AudioTaskOutputs(TaskOutputs):
+    """TaskOutputs for raw-waveform audio models: input_values (+ attention_mask)."""
+
+    def forward(  # type: ignore[override]
+        self, input_values: torch.Tensor, attention_mask: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, ...]:
+        kwargs = {"input_values": input_values}
+        if attention_mask is not None:
+            kwargs["attention_mask"] = attention_mask
+        outputs = self.model(**kwargs, return_dict=True)
+        return tuple(outputs[name] for name in self.output_names)
+
+
+class AudioFeaturesTaskOutputs(TaskOutputs):
+    """TaskOutputs for audio models on log-mel features (Whisper's encoder): input_features."""
+
+    def forward(  # type: ignore[override]
+        self, input_features: torch.Tensor, attention_mask: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, ...]:
+        kwargs = {"input_features": input_features}
+        if attention_mask is not None:
+            kwargs["attention_mask"] = attention_mask
+        outputs = self.model(**kwargs, return_dict=True)
+        return tuple(outputs[name] for name in self.output_names)
+
+
 @dataclass(frozen=True)
 class ExportOutcome:
     exporter: str  # "dynamo" or "torchscript"
