@@ -24,6 +24,12 @@ ResNet backbone, YOLOS, SegFormer, UperNet) with tiny sizes (32x32 images; DETR/
 and that model's image processor class and settings, sizes scaled down, saved as
 ``preprocessor_config.json``.
 
+Audio fixtures (``AUDIO_SPECS``): randomly initialised wav2vec2, HuBERT, WavLM and
+data2vec-audio models (keyword-spotting classification and CTC heads), AST and Whisper
+classification, shaped like real checkpoints with tiny sizes and the real feature-extractor
+settings (``preprocessor_config.json``). CTC fixtures get the wav2vec2-base-960h vocabulary
+(Wav2Vec2CTCTokenizer files) and a head tuned to transcribe speech into varied words.
+
 Plus ``minilm``: a plain copy of the real sentence-transformers/all-MiniLM-L6-v2 folder.
 
 Output is byte-for-byte reproducible for a given set of library versions.  Each folder is

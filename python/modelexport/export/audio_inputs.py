@@ -103,13 +103,15 @@ class ExtractorLayout:
             self.time_axis = 1
             self.length: int | None = None
             return
-        fixed = getattr(extractor, "nb_max_frames", None) or getattr(extractor, "max_length", None)
-        axes = [axis for axis in range(1, len(shape)) if shape[axis] == fixed]
-        if not fixed or not axes:
+        # Whisper-style extractors give [batch, mel_bins, nb_max_frames]; AST-style ones
+        # [batch, max_length, mel_bins].
+        frames = getattr(extractor, "nb_max_frames", None)
+        fixed = frames or getattr(extractor, "max_length", None)
+        self.time_axis = len(shape) - 1 if frames else 1
+        if not fixed or len(shape) != 3 or shape[self.time_axis] != fixed:
             raise ModelExportError(
                 f"cannot tell the time axis of {type(extractor).__name__}'s features {list(shape)}"
             )
-        self.time_axis = axes[-1] if len(axes) > 1 else axes[0]
         self.length = int(fixed)
 
 
@@ -317,15 +319,14 @@ def package_clips(
     waveforms are padded to (None: the longest clip, or an extractor of fixed length)."""
     config = json.loads((Path(package_dir) / "preprocessor_config.json").read_text("utf-8"))
     rate = int(config["sampling_rate"])
-    batch_size = export_config.get("batch_size")
-    dynamic = export_config.get("dynamic", False)
-    time_axis_fixed_by_extractor = export_config.get("audio_seconds") is None and not dynamic
-    if dynamic or time_axis_fixed_by_extractor:
-        lengths = _lengths(OTHER_SECONDS, rate, batch_size or 3)
-        length = None
-    else:
-        length = int(export_config["length"])
-        lengths = _fraction_lengths(OTHER_FRACTIONS, length, batch_size or 3)
+    batch_size = export_config.get("batch_size") or 3
+    # Fixed waveform exports record the clip length (audio_seconds); dynamic ones and
+    # fixed-length extractors (the extractor pads / truncates itself) do not.
+    if export_config.get("audio_seconds") is None:
+        lengths = _lengths(OTHER_SECONDS, rate, batch_size)
+        return synthetic_audio(lengths, rate, _OTHER_SEED), rate, None
+    length = int(export_config["length"])
+    lengths = _fraction_lengths(OTHER_FRACTIONS, length, batch_size)
     return synthetic_audio(lengths, rate, _OTHER_SEED), rate, length
 
 
