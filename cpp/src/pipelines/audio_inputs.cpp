@@ -1,7 +1,9 @@
 // Audio inputs (see audio_inputs.h).
 #include "pipelines/audio_inputs.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 
@@ -118,14 +120,24 @@ std::vector<ModelRunner::Row> run_clips(const ModelRunner& runner,
                                         std::vector<processors::Prepared> clips,
                                         const std::vector<std::string>& outputs) {
   if (!processor.padding_changes_results()) return runner.run(std::move(clips), outputs);
-  // Padding would change the other clips' results (no attention mask): one clip per run, as
-  // transformers' pipeline runs them.
-  std::vector<ModelRunner::Row> rows;
-  rows.reserve(clips.size());
-  for (auto& clip : clips) {
-    std::vector<processors::Prepared> one;
-    one.push_back(std::move(clip));
-    rows.push_back(std::move(runner.run(std::move(one), outputs).front()));
+  // Clips of equal length run together (the chunks of a long clip), every other one alone.
+  std::vector<std::size_t> order(clips.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return clips[a].audio.samples < clips[b].audio.samples;
+  });
+  std::vector<ModelRunner::Row> rows(clips.size());
+  for (std::size_t first = 0; first < order.size();) {
+    std::size_t last = first + 1;
+    while (last < order.size() &&
+           clips[order[last]].audio.samples == clips[order[first]].audio.samples) {
+      ++last;
+    }
+    std::vector<processors::Prepared> group;
+    for (std::size_t i = first; i < last; ++i) group.push_back(std::move(clips[order[i]]));
+    auto done = runner.run(std::move(group), outputs);
+    for (std::size_t i = first; i < last; ++i) rows[order[i]] = std::move(done[i - first]);
+    first = last;
   }
   return rows;
 }

@@ -24,8 +24,9 @@ std::vector<Audio> audio_inputs(const std::vector<Value>& inputs, double model_r
 std::vector<processors::Prepared> prepare_clips(const processors::AudioProcessor& processor,
                                                 const std::vector<Audio>& clips);
 
-// Runs prepared clips: in the shape policy's batches, or one clip per run where padding would
-// change the other clips' results (processor.padding_changes_results()).
+// Runs prepared clips in the shape policy's batches; where padding would change results
+// (processor.padding_changes_results()) a batch holds clips of one length only. Rows come back
+// in the clips' order.
 std::vector<ModelRunner::Row> run_clips(const ModelRunner& runner,
                                         const processors::AudioProcessor& processor,
                                         std::vector<processors::Prepared> clips,

@@ -68,7 +68,7 @@ const std::string& AudioProcessor::type() const {
 }
 
 bool AudioProcessor::padding_changes_results() const {
-  return !has_attention_mask_ && !fixed_time_ && extractor_->fixed_time_length() == 0;
+  return !fixed_time_ && extractor_->fixed_time_length() == 0;
 }
 
 std::vector<float> AudioProcessor::to_model_rate(const Audio& clip) const {

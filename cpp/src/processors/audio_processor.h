@@ -42,9 +42,10 @@ class AudioProcessor final : public Processor {
   // The longest clip, in samples at the extractor's rate, the graph takes (a fixed time axis of
   // a raw-waveform graph); nullopt when any length fits (dynamic, or features of a fixed size).
   std::optional<std::size_t> max_samples() const { return max_samples_; }
-  // Whether clips of different lengths change each other's results when batched: the graph is
-  // fed padded waveforms without an attention mask (transformers runs such models one clip at
-  // a time).
+  // Whether clips of different lengths change each other's results when batched: a dynamic
+  // raw-waveform graph pads the shorter clips. Even with an attention mask that is not exact
+  // (data2vec-audio's stacked positional convolutions read the padded frames), and transformers'
+  // pipeline runs one clip at a time, so such batches hold clips of one length only.
   bool padding_changes_results() const;
 
  private:
