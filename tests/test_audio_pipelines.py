@@ -244,7 +244,7 @@ def test_bad_audio_is_a_one_line_error(export_cache, given, message):
     assert "\n" not in str(error.value)
 
 
-def test_native_cli_reads_audio_files(export_cache, tmp_path):
+def test_native_cli_reads_audio_files(export_cache, cli, tmp_path):
     name = RECOGNIZERS[0]
     package_dir = package(export_cache, name, "dynamic")
     listing = tmp_path / "files.txt"
@@ -263,6 +263,11 @@ def test_native_cli_reads_audio_files(export_cache, tmp_path):
         check=False,
     )
     assert run.returncode == 0, run.stderr
+    python_cli = cli(
+        "run", str(package_dir), "--input-file", str(listing), "--return-timestamps", "word"
+    )
+    assert python_cli.returncode == 0, python_cli.stderr
+    assert python_cli.stdout == run.stdout  # one command, two front ends
     lines = [json.loads(line) for line in run.stdout.splitlines()]
     python = modelexport.pipeline(model=str(package_dir))
     expected = python([str(p) for p in SPEECH_FILES[:2]], return_timestamps="word")

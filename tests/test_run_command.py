@@ -68,6 +68,8 @@ BAD_USAGE = [
     ["--targets", "a"],  # an option of another task
     ["--no-such-option"],
     ["--task", "image-classification"],
+    ["--task", "automatic-speech-recognition"],
+    ["--max-audio-seconds", "0"],
 ]
 
 
