@@ -251,3 +251,8 @@ def resample_audio(samples: Annotated[NDArray[numpy.float32], dict(shape=(None,)
     """
     Mono float32 samples resampled with libsoxr (HQ), as the pipelines resample.
     """
+
+def extract_audio_features(preprocessor_config_json: str, samples: Annotated[NDArray[numpy.float32], dict(shape=(None,), order='C', device='cpu', writable=False)]) -> tuple[NDArray[numpy.float32], int]:
+    """
+    The features of one mono float32 clip (at the extractor's sampling rate) as the feature extractor preprocessor_config.json describes computes them (Wav2Vec2FeatureExtractor: [samples]; ASTFeatureExtractor: [max_length, num_mel_bins]; WhisperFeatureExtractor: [feature_size, frames]), and how many steps of the time axis hold the clip. ValueError for an unsupported or malformed configuration, an empty clip or non-finite samples.
+    """
