@@ -35,6 +35,8 @@ MODELEXPORT_FUZZ_TOKENIZERS="$(printf '%s:' "$fixtures"/*/tokenizer.json)"
 export MODELEXPORT_FUZZ_TOKENIZERS
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+# Leaks inside the audio codec libraries on corrupt input are upstream bugs (see the file).
+export LSAN_OPTIONS="suppressions=$PWD/cpp/fuzz/lsan_suppressions.txt:${LSAN_OPTIONS:-}"
 
 failed=0
 fuzz() {  # fuzz TARGET SEED_DIR
