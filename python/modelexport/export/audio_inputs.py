@@ -175,8 +175,14 @@ class AudioInputs(ModalityInputs):
     def prepare_model(self, model: Any) -> None:
         pass
 
-    def graph_input_names(self, forward_parameters: set[str]) -> list[str]:
+    def graph_input_names(self, forward_parameters: set[str], *, dynamic: bool) -> list[str]:
         names = [self.layout.feature_name]
+        # A dynamic CTC graph takes no attention_mask, as Optimum's own CTC export: the native
+        # runtime never pads such a graph (it batches clips of one length only), and
+        # ORTModelForCTC feeds input_values alone. Fixed graphs pad every clip, so they keep
+        # the mask where the extractor returns one; so do classifiers (Optimum feeds it).
+        if self.tokenizer is not None and dynamic:
+            return names
         if getattr(self.processor, "return_attention_mask", False) and (
             MASK_NAME in forward_parameters
         ):

@@ -167,7 +167,7 @@ def _export_into(
         model = _load_model(source, spec, trust_remote_code)
         inputs.prepare_model(model)
         forward_parameters = set(inspect.signature(model.forward).parameters)
-        input_names = inputs.graph_input_names(forward_parameters)
+        input_names = inputs.graph_input_names(forward_parameters, dynamic=dynamic)
         modules = _module_tree(model)
 
     with reporter.step("Building example inputs"):

@@ -206,7 +206,7 @@ class ImageInputs(ModalityInputs):
             with contextlib.suppress(Exception):  # a model that has SDPA only keeps it
                 model.set_attn_implementation("eager")
 
-    def graph_input_names(self, forward_parameters: set[str]) -> list[str]:
+    def graph_input_names(self, forward_parameters: set[str], *, dynamic: bool) -> list[str]:
         produced = set(getattr(self.processor, "model_input_names", None) or ["pixel_values"])
         produced.add("pixel_values")
         return [n for n in IMAGE_INPUT_NAMES if n in produced and n in forward_parameters]

@@ -54,8 +54,9 @@ class ModalityInputs(ABC):
         shapes against the model's configuration, before export."""
 
     @abstractmethod
-    def graph_input_names(self, forward_parameters: set[str]) -> list[str]:
-        """The inputs the processor produces and the model's forward takes, in graph order."""
+    def graph_input_names(self, forward_parameters: set[str], *, dynamic: bool) -> list[str]:
+        """The inputs the processor produces and the model's forward takes, in graph order
+        (`dynamic`: for a graph with dynamic axes)."""
 
     @abstractmethod
     def plans(

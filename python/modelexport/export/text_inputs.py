@@ -143,7 +143,7 @@ class TextInputs(ModalityInputs):
             # this id.
             model.config.pad_token_id = tokenizer.pad_token_id
 
-    def graph_input_names(self, forward_parameters: set[str]) -> list[str]:
+    def graph_input_names(self, forward_parameters: set[str], *, dynamic: bool) -> list[str]:
         return graph_input_names(self.processor, forward_parameters)
 
     def plans(
