@@ -233,7 +233,7 @@ def test_clip_longer_than_a_fixed_graph_is_a_clear_error(export_cache):
         ({"raw": np.zeros(100, dtype=np.float32)}, "sampling_rate"),
         (b"RIFF....garbage", "not a supported audio file"),
         ("/nonexistent/speech.wav", "speech.wav"),
-        (np.zeros((3, 4, 5), dtype=np.float32), "1-D"),
+        (np.zeros((3, 4, 5), dtype=np.float32), "uint8"),  # not audio: read as pixels
     ],
     ids=["empty", "nan", "absurd-rate", "no-rate", "corrupt", "missing", "3-d"],
 )

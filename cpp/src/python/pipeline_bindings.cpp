@@ -135,12 +135,15 @@ Value to_value(nb::handle object, int depth = 0) {
     return Value(static_cast<std::int64_t>(number));
   }
   if (PyFloat_Check(o)) return Value(PyFloat_AsDouble(o));
-  // Arrays (float: audio samples, else pixels) before numpy scalars: an array also looks like a
+  // Arrays (audio samples or pixels) before numpy scalars: an array also looks like a
   // number (__index__, __float__), but only a 0-d one is one.
   if (nb::hasattr(object, "__array_interface__") && nb::hasattr(object, "ndim") &&
       PyLong_AsLong(object.attr("ndim").ptr()) > 0) {
+    // 1-D and 2-D float arrays are audio (samples, or channels x samples); the rest pixels,
+    // whose reader names what it takes.
     const std::string kind = nb::borrow<nb::str>(object.attr("dtype").attr("kind")).c_str();
-    return kind == "f" ? samples_value(object) : pixels_value(object);
+    const long ndim = PyLong_AsLong(object.attr("ndim").ptr());
+    return kind == "f" && ndim <= 2 ? samples_value(object) : pixels_value(object);
   }
   // numpy integer and floating scalars, as transformers accepts them.
   if (PyIndex_Check(o)) {
