@@ -6,7 +6,8 @@ thread and on all cores:
   native    - modelexport.pipeline (C++ feature extraction, ONNX Runtime, post-processing)
   pytorch   - transformers.pipeline on the PyTorch model
   optimum   - transformers.pipeline over Optimum's ORTModelForAudioClassification /
-              ORTModelForCTC (.venv-optimum)
+              ORTModelForCTC (.venv-optimum; Optimum 2.1's ORTModelForCTC has no
+              main_input_name, which that pipeline reads: the script sets it)
   ort       - raw ONNX Runtime on already extracted features (the floor: the model run only)
 Speech recognition of clips longer than --chunk seconds (default 10) is chunked
 (chunk_length_s) on every side, as a user would run long audio. Packages: --dynamic exports
@@ -54,6 +55,8 @@ options = onnxruntime.SessionOptions()
 options.intra_op_num_threads = job["threads"]
 model = getattr(optimum.onnxruntime, job["model_class"]).from_pretrained(
     job["package"], session_options=options)
+if not hasattr(model, "main_input_name"):  # ORTModelForCTC lacks it; the 4.57 pipeline reads it
+    model.main_input_name = "input_values"
 extra = {"feature_extractor": AutoFeatureExtractor.from_pretrained(job["package"])}
 if job["task"] == "automatic-speech-recognition":
     extra["tokenizer"] = AutoTokenizer.from_pretrained(job["package"])
