@@ -202,6 +202,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const bool is_pair = (flags & 1u) != 0;
   const bool add_special_tokens = (flags & 2u) != 0;
+  // A truncated pair overflows into every window of the first sequence with every window of
+  // the second, each carrying the other's windows again (tokenizers' merge_with nests them the
+  // same way): long pairs with short windows need memory that grows faster than cubically in the
+  // text. That is the reference's behaviour, not a bug; the harness keeps such inputs short.
+  if (is_pair && max_length > 0 && text.size() > 96) return 0;
   std::string first(text);
   std::string second;
   if (is_pair) {
