@@ -86,9 +86,11 @@ Audio read_all(SNDFILE* file, const SF_INFO& info, const AudioDecodeOptions& opt
   out.channels = convert ? 1 : channels;
   out.sampling_rate = convert ? options.target_rate : rate;
   if (info.frames > 0 && info.frames != SF_COUNT_MAX) {
+    // What the header claims is a hint, not a promise: reserve at most 2^24 samples (64 MiB)
+    // ahead, and let a longer clip grow as it is actually decoded.
     const double kept = static_cast<double>(info.frames) *
                         (convert ? out.sampling_rate / rate : static_cast<double>(channels));
-    out.samples.reserve(static_cast<std::size_t>(kept) + 16);
+    out.samples.reserve(static_cast<std::size_t>(std::min(kept, 16777216.0)) + 16);
   }
   std::vector<float> block(static_cast<std::size_t>(kBlockFrames) * channels);
   std::vector<float> mono;
