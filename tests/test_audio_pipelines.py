@@ -17,6 +17,7 @@ their fixed packages are checked against PyTorch on the padded features instead.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from pathlib import Path
@@ -96,18 +97,24 @@ def assert_same_scores(ours: list[dict], theirs: list[dict]) -> None:
         assert a["label"] == b["label"] or abs(a["score"] - b["score"]) <= TOLERANCE
 
 
+@functools.cache
+def torch_reference(name: str) -> tuple:
+    """The fixture's feature extractor and PyTorch model, loaded once per test run."""
+    from transformers import AutoFeatureExtractor, AutoModelForAudioClassification, AutoModelForCTC
+
+    folder = fixture_path(name)
+    auto = (
+        AutoModelForCTC if name.endswith("speech-recognition") else AutoModelForAudioClassification
+    )
+    return AutoFeatureExtractor.from_pretrained(folder), auto.from_pretrained(folder).eval()
+
+
 def padded_logits(name: str, clip: np.ndarray, length: int, masked: bool) -> np.ndarray:
     """PyTorch logits of the clip's features zero-padded to the graph's length (with the
     attention mask over the clip when the graph takes one)."""
     import torch
-    from transformers import AutoFeatureExtractor, AutoModelForAudioClassification, AutoModelForCTC
 
-    folder = fixture_path(name)
-    extractor = AutoFeatureExtractor.from_pretrained(folder)
-    auto = (
-        AutoModelForCTC if name.endswith("speech-recognition") else AutoModelForAudioClassification
-    )
-    model = auto.from_pretrained(folder).eval()
+    extractor, model = torch_reference(name)
     values = extractor(clip, sampling_rate=MODEL_RATE, return_tensors="np")["input_values"][0]
     padded = np.zeros(length, dtype=np.float32)
     padded[: values.size] = values
@@ -134,9 +141,7 @@ def test_audio_classification_matches_transformers(export_cache, name, mode):
             logits = padded_logits(name, clip, length, masked).astype(np.float64)
             scores = np.exp(logits - logits.max())
             scores /= scores.sum()
-            from transformers import AutoConfig
-
-            labels = AutoConfig.from_pretrained(fixture_path(name)).id2label
+            labels = torch_reference(name)[1].config.id2label
             expected = {labels[i]: s for i, s in enumerate(scores)}
             for entry in result:
                 assert abs(entry["score"] - expected[entry["label"]]) <= TOLERANCE
@@ -153,22 +158,16 @@ def test_audio_classification_matches_transformers(export_cache, name, mode):
 
 
 def ctc_reference_text(name: str, clip: np.ndarray, length: int, masked: bool) -> str:
-    from transformers import AutoProcessor
+    """The tokenizer's decoding of the argmax over the frames the clip itself makes (the
+    model's own length arithmetic), on PyTorch's logits of the padded clip."""
+    import torch
+    from transformers import AutoTokenizer
 
     logits = padded_logits(name, clip, length, masked)
-    frames = modelexport_frames(name, clip.size)
+    model = torch_reference(name)[1]
+    frames = int(model._get_feat_extract_output_lengths(torch.tensor(clip.size)))
     ids = logits[:frames].argmax(axis=-1)
-    return AutoProcessor.from_pretrained(fixture_path(name)).tokenizer.decode(ids)
-
-
-def modelexport_frames(name: str, samples: int) -> int:
-    from transformers import AutoConfig
-
-    config = AutoConfig.from_pretrained(fixture_path(name))
-    length = samples
-    for kernel, stride in zip(config.conv_kernel, config.conv_stride, strict=True):
-        length = (length - kernel) // stride + 1
-    return length
+    return AutoTokenizer.from_pretrained(fixture_path(name)).decode(ids)
 
 
 @pytest.mark.parametrize("mode", ["fixed", "dynamic"])

@@ -108,5 +108,16 @@ TEST(ChunkPlan, ShortClipIsOneChunkAndBadStridesAreErrors) {
                std::invalid_argument);
 }
 
+TEST(ChunkPlan, FrameRangesCutTheStridesAsTransformers) {
+  // A middle chunk of 32000 samples at 320 samples per frame: 100 frames, strides of 5440
+  // samples = 17 frames each side.
+  const AudioChunk middle{21120, 53120, 5440, 5440};
+  EXPECT_EQ(chunk_frame_range(middle, 320, 99), (std::pair<std::size_t, std::size_t>(17, 83)));
+  // The last, shorter chunk keeps its right end; fewer frames than tokens clamp the slice.
+  const AudioChunk last{84480, 100000, 5440, 0};
+  EXPECT_EQ(chunk_frame_range(last, 320, 48), (std::pair<std::size_t, std::size_t>(17, 48)));
+  EXPECT_EQ(chunk_frame_range(last, 320, 5), (std::pair<std::size_t, std::size_t>(5, 5)));
+}
+
 }  // namespace
 }  // namespace modelexport

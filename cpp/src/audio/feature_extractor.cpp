@@ -106,7 +106,12 @@ std::unique_ptr<FeatureExtractor> parse_feature_extractor(const std::string& jso
   }
   const std::string name = type->get<std::string>();
   for (const auto& entry : kExtractors) {
-    if (name == entry.class_name) return entry.make(FeatureConfig(config, origin));
+    if (name != entry.class_name) continue;
+    const FeatureConfig settings(config, origin);
+    // Every class has the key; a malformed one is an error, but whether the graph gets a mask
+    // is the graph's to say (the audio processor reads its inputs).
+    settings.flag("return_attention_mask", false);
+    return entry.make(settings);
   }
   throw std::invalid_argument(origin + ": feature_extractor_type: unsupported class '" + name +
                               "' (supported: " + known_classes() + ")");

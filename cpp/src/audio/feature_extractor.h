@@ -40,8 +40,6 @@ class FeatureExtractor {
   // The length of the time axis when the extractor fixes it (AST's max_length, Whisper's
   // nb_max_frames), else 0: the clip's own length.
   virtual std::size_t fixed_time_length() const = 0;
-  // Whether transformers returns an attention_mask for this configuration by default.
-  virtual bool returns_attention_mask() const = 0;
   // The value transformers pads the time axis with when batching (padding_value).
   virtual float padding_value() const = 0;
   // Features of one mono clip at sampling_rate(). Throws std::invalid_argument for an empty clip

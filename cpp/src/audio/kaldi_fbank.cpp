@@ -36,7 +36,6 @@ class KaldiFbank final : public FeatureExtractor {
         max_length_(static_cast<std::size_t>(
             config.integer("max_length", 1024, 1, limits::kMaxFixedDimension))),
         padding_value_(static_cast<float>(config.number("padding_value", 0.0))),
-        attention_mask_(config.flag("return_attention_mask", false)),
         normalize_(config.flag("do_normalize", true)),
         mean_(config.number("mean", -4.2677393)),
         std_(config.number("std", 4.5689974)),
@@ -61,7 +60,6 @@ class KaldiFbank final : public FeatureExtractor {
   const std::string& feature_name() const override { return kInput; }
   std::size_t time_axis() const override { return 0; }
   std::size_t fixed_time_length() const override { return max_length_; }
-  bool returns_attention_mask() const override { return attention_mask_; }
   float padding_value() const override { return padding_value_; }
 
   AudioFeatures extract(const std::vector<float>& samples) const override {
@@ -122,7 +120,6 @@ class KaldiFbank final : public FeatureExtractor {
   std::size_t mel_bins_;
   std::size_t max_length_;
   float padding_value_;
-  bool attention_mask_;
   bool normalize_;
   double mean_;
   double std_;

@@ -15,7 +15,6 @@ class Wav2Vec2Features final : public FeatureExtractor {
       : sampling_rate_(
             static_cast<double>(config.integer("sampling_rate", 16000, 1, std::int64_t{1} << 24))),
         padding_value_(static_cast<float>(config.number("padding_value", 0.0))),
-        attention_mask_(config.flag("return_attention_mask", false)),
         normalize_(config.flag("do_normalize", true)) {
     // One value per time step: the graph's input_values are [batch, samples].
     config.integer("feature_size", 1, 1, 1);
@@ -26,7 +25,6 @@ class Wav2Vec2Features final : public FeatureExtractor {
   const std::string& feature_name() const override { return kInput; }
   std::size_t time_axis() const override { return 0; }
   std::size_t fixed_time_length() const override { return 0; }
-  bool returns_attention_mask() const override { return attention_mask_; }
   float padding_value() const override { return padding_value_; }
 
   AudioFeatures extract(const std::vector<float>& samples) const override {
@@ -44,7 +42,6 @@ class Wav2Vec2Features final : public FeatureExtractor {
   static inline const std::string kInput = "input_values";
   double sampling_rate_;
   float padding_value_;
-  bool attention_mask_;
   bool normalize_;
 };
 

@@ -37,7 +37,6 @@ class WhisperLogMel final : public FeatureExtractor {
         n_fft_(static_cast<std::size_t>(config.integer("n_fft", 400, 2, 1 << 16))),
         hop_(static_cast<std::size_t>(config.integer("hop_length", 160, 1, 1 << 16))),
         padding_value_(static_cast<float>(config.number("padding_value", 0.0))),
-        attention_mask_(config.flag("return_attention_mask", false)),
         normalize_(config.flag("do_normalize", false)),
         window_(n_fft_),
         mel_(slaney_mel_filters(n_fft_ / 2 + 1, mel_bins_, 0.0, kMaxHz,
@@ -74,7 +73,6 @@ class WhisperLogMel final : public FeatureExtractor {
   const std::string& feature_name() const override { return kInput; }
   std::size_t time_axis() const override { return 1; }
   std::size_t fixed_time_length() const override { return frames_; }
-  bool returns_attention_mask() const override { return attention_mask_; }
   float padding_value() const override { return padding_value_; }
 
   AudioFeatures extract(const std::vector<float>& samples) const override {
@@ -135,7 +133,6 @@ class WhisperLogMel final : public FeatureExtractor {
   std::size_t n_fft_;
   std::size_t hop_;
   float padding_value_;
-  bool attention_mask_;
   bool normalize_;
   std::vector<double> window_;
   MelFilterBank mel_;

@@ -37,8 +37,6 @@ std::vector<std::size_t> sizes_member(const nlohmann::json& config, const char* 
   return sizes;
 }
 
-long long round_half_even(double x) { return static_cast<long long>(std::nearbyint(x)); }
-
 }  // namespace
 
 SpeechRecognitionPipeline::SpeechRecognitionPipeline(std::shared_ptr<const Package> package,
@@ -146,20 +144,9 @@ std::vector<Transcription> SpeechRecognitionPipeline::operator()(
         const AudioChunk& chunk = plan[k];
         const std::size_t length = chunk.end - chunk.begin;
         const auto chunk_ids = frame_ids(rows[k - first].outputs.front(), length);
-        // transformers' rescale_stride: the chunk's token count, then each stride in tokens.
-        const double ratio = 1.0 / static_cast<double>(align_to_);
-        const long long tokens = round_half_even(static_cast<double>(length) * ratio);
-        const long long left =
-            round_half_even(static_cast<double>(chunk.stride_left) / static_cast<double>(length) *
-                            static_cast<double>(tokens));
-        const long long right =
-            round_half_even(static_cast<double>(chunk.stride_right) / static_cast<double>(length) *
-                            static_cast<double>(tokens));
-        // items[:, left:tokens - right], with Python's slice clamping.
-        const auto size = static_cast<long long>(chunk_ids.size());
-        const long long begin = std::clamp(left, 0LL, size);
-        const long long end = std::clamp(tokens - right, 0LL, size);
-        if (end > begin) ids.insert(ids.end(), chunk_ids.begin() + begin, chunk_ids.begin() + end);
+        const auto [begin, end] = chunk_frame_range(chunk, align_to_, chunk_ids.size());
+        ids.insert(ids.end(), chunk_ids.begin() + static_cast<std::ptrdiff_t>(begin),
+                   chunk_ids.begin() + static_cast<std::ptrdiff_t>(end));
       }
     }
     results.push_back(decode_ctc(ids, vocabulary_, timestamps, align_to_, rate));

@@ -1,5 +1,6 @@
 // Greedy CTC decoding with the Wav2Vec2CTCTokenizer rules, and transformers' chunk plan for long
 // audio (see modelexport/pipelines/automatic_speech_recognition.h).
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -269,6 +270,22 @@ std::vector<AudioChunk> plan_chunks(std::size_t samples, double sampling_rate, s
     if (is_last) break;
   }
   return chunks;
+}
+
+std::pair<std::size_t, std::size_t> chunk_frame_range(const AudioChunk& chunk, std::size_t align_to,
+                                                      std::size_t frames) {
+  // rescale_stride: the chunk's token count, then each stride in tokens, Python's round().
+  const double length = static_cast<double>(chunk.end - chunk.begin);
+  const long long tokens = round_half_even(length * (1.0 / static_cast<double>(align_to)));
+  const long long left = round_half_even(static_cast<double>(chunk.stride_left) / length *
+                                         static_cast<double>(tokens));
+  const long long right = round_half_even(static_cast<double>(chunk.stride_right) / length *
+                                          static_cast<double>(tokens));
+  // items[:, left:tokens - right], with Python's slice clamping.
+  const auto size = static_cast<long long>(frames);
+  const long long begin = std::clamp(left, 0LL, size);
+  const long long end = std::max(begin, std::clamp(tokens - right, 0LL, size));
+  return {static_cast<std::size_t>(begin), static_cast<std::size_t>(end)};
 }
 
 }  // namespace modelexport

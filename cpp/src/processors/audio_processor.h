@@ -39,9 +39,6 @@ class AudioProcessor final : public Processor {
 
   const audio::FeatureExtractor& extractor() const { return *extractor_; }
   double sampling_rate() const { return extractor_->sampling_rate(); }
-  // The longest clip, in samples at the extractor's rate, the graph takes (a fixed time axis of
-  // a raw-waveform graph); nullopt when any length fits (dynamic, or features of a fixed size).
-  std::optional<std::size_t> max_samples() const { return max_samples_; }
   // Whether clips of different lengths change each other's results when batched: a dynamic
   // raw-waveform graph pads the shorter clips. Even with an attention mask that is not exact
   // (data2vec-audio's stacked positional convolutions read the padded frames), and transformers'
@@ -53,6 +50,7 @@ class AudioProcessor final : public Processor {
   std::string feature_name_;
   std::size_t graph_time_axis_ = 1;  // the time axis of the graph's feature input
   std::optional<std::size_t> fixed_time_;
+  // The longest clip, in samples, a fixed raw-waveform graph takes (nullopt: any length).
   std::optional<std::size_t> max_samples_;
   bool has_attention_mask_ = false;
 };

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "modelexport/audio.h"
@@ -73,6 +74,12 @@ struct AudioChunk {
 };
 std::vector<AudioChunk> plan_chunks(std::size_t samples, double sampling_rate, std::size_t align_to,
                                     const ChunkingOptions& options);
+
+// The frames [begin, end) of a chunk's `frames` logits frames that go into the transcription:
+// its strides converted to frames and cut off, as transformers' rescale_stride and the slice
+// after it do (Python's rounding and slice clamping).
+std::pair<std::size_t, std::size_t> chunk_frame_range(const AudioChunk& chunk, std::size_t align_to,
+                                                      std::size_t frames);
 
 class SpeechRecognitionPipeline {
  public:
