@@ -9,9 +9,47 @@
 #include "modelexport/pipelines/fill_mask.h"
 #include "modelexport/pipelines/question_answering.h"
 #include "modelexport/pipelines/text_classification.h"
+#include "modelexport/pipelines/zero_shot_classification.h"
 
 namespace modelexport {
 namespace {
+
+TEST(ZeroShot, LabelsSplitAndTemplatesFormatAsPython) {
+  // transformers: labels.split(","), each stripped, empty ones dropped.
+  EXPECT_EQ(split_candidate_labels(" a ,b,, c d ,"), (std::vector<std::string>{"a", "b", "c d"}));
+  EXPECT_TRUE(split_candidate_labels(" , ").empty());
+  // str.format: {} and {0} take the label, doubled braces are literal.
+  EXPECT_EQ(format_hypothesis("It is {}.", "x"), "It is x.");
+  EXPECT_EQ(format_hypothesis("{0} {{}} {}", "x"), "x {} x");
+  EXPECT_THROW(format_hypothesis("no field", "x"), PipelineError);
+  EXPECT_THROW(format_hypothesis("{name}", "x"), PipelineError);
+  EXPECT_THROW(format_hypothesis("{} {", "x"), PipelineError);
+  EXPECT_THROW(format_hypothesis("{} }", "x"), PipelineError);
+}
+
+TEST(ZeroShot, EntailmentIdComesFromLabel2idInAnyCase) {
+  EXPECT_EQ(
+      entailment_id(R"({"label2id": {"CONTRADICTION": 0, "ENTAILMENT": 2, "NEUTRAL": 1}})", "c"),
+      2u);
+  EXPECT_THROW(entailment_id(R"({"label2id": {"NEGATIVE": 0, "POSITIVE": 1}})", "c"),
+               PipelineError);
+  EXPECT_THROW(entailment_id("{}", "c"), PipelineError);
+}
+
+TEST(ZeroShot, SingleLabelSoftmaxesAcrossLabelsMultiLabelPerLabel) {
+  // Rows: (contradiction, neutral, entailment) logits of each candidate.
+  const std::vector<std::vector<float>> logits = {{0, 0, 1}, {0, 0, 3}};
+  const auto across = rank_candidates("s", logits, {"a", "b"}, 2, false);
+  EXPECT_EQ(across.labels, (std::vector<std::string>{"b", "a"}));
+  EXPECT_NEAR(across.scores[0], std::exp(3.0) / (std::exp(1.0) + std::exp(3.0)), 1e-12);
+  // multi_label: softmax of (contradiction, entailment) per label.
+  const auto each = rank_candidates("s", logits, {"a", "b"}, 2, true);
+  EXPECT_NEAR(each.scores[0], 1.0 / (1.0 + std::exp(-3.0)), 1e-12);
+  EXPECT_NEAR(each.scores[1], 1.0 / (1.0 + std::exp(-1.0)), 1e-12);
+  // Ties: numpy's argsort reversed puts the later label first.
+  const auto tied = rank_candidates("s", {{0, 0, 1}, {0, 0, 1}}, {"first", "second"}, 2, false);
+  EXPECT_EQ(tied.labels, (std::vector<std::string>{"second", "first"}));
+}
 
 TEST(ClassifyLogits, SoftmaxForSeveralLabelsBestFirst) {
   const auto ranked = classify_logits({1.0f, 3.0f, 2.0f}, {"a", "b", "c"}, "",

@@ -8,6 +8,7 @@ TaskInfo feature_extraction_task();
 TaskInfo text_classification_task();
 TaskInfo token_classification_task();
 TaskInfo question_answering_task();
+TaskInfo zero_shot_classification_task();
 TaskInfo fill_mask_task();
 TaskInfo image_classification_task();
 TaskInfo object_detection_task();
@@ -22,6 +23,7 @@ const std::vector<TaskInfo>& task_registry() {
       text_classification_task(),
       token_classification_task(),
       question_answering_task(),
+      zero_shot_classification_task(),
       fill_mask_task(),
       image_classification_task(),
       object_detection_task(),

@@ -65,6 +65,43 @@ std::vector<Prepared> TextProcessor::prepare(const std::vector<TextInput>& input
   return prepared;
 }
 
+std::vector<Prepared> TextProcessor::prepare(const std::vector<TextInput>& inputs,
+                                             TruncationStrategy strategy) const {
+  const Tokenizer& tokenizer = tokenizer_for(strategy);
+  std::vector<Prepared> prepared;
+  prepared.reserve(inputs.size());
+  for (const auto& input : inputs) {
+    Prepared p;
+    if (!input.pair) {
+      p.encoding = tokenizer.encode(input.text);
+    } else {
+      try {
+        p.encoding = tokenizer.encode(input.text, *input.pair);
+      } catch (const std::invalid_argument&) {
+        p.encoding = tokenizer_.encode(input.text, *input.pair);
+      }
+    }
+    p.encoding.overflowing.clear();
+    prepared.push_back(std::move(p));
+  }
+  return prepared;
+}
+
+const Tokenizer& TextProcessor::tokenizer_for(TruncationStrategy strategy) const {
+  const auto& own = tokenizer_.truncation();
+  if (own && own->strategy == strategy) return tokenizer_;
+  std::lock_guard<std::mutex> lock(strategies_mutex_);
+  auto& copy = by_strategy_[strategy];
+  if (!copy) {
+    Tokenizer tokenizer = tokenizer_;
+    TruncationOptions truncation = own.value_or(TruncationOptions{});
+    truncation.strategy = strategy;
+    tokenizer.set_truncation(truncation);
+    copy = std::make_unique<const Tokenizer>(std::move(tokenizer));
+  }
+  return *copy;
+}
+
 Feeds TextProcessor::feeds(std::vector<Prepared>& rows, const runtime::ShapePolicy& policy) const {
   std::size_t longest = 0;
   for (const auto& row : rows) longest = std::max(longest, row.encoding.size());

@@ -2,6 +2,9 @@
 // by the shape policy with the package's padding token.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +26,11 @@ class TextProcessor final : public Processor {
 
   // Encodes each input, truncated to the graph's fixed length (else the model's maximum).
   std::vector<Prepared> prepare(const std::vector<TextInput>& inputs) const;
+  // The same with pairs truncated by `strategy` (zero-shot keeps the hypothesis whole with
+  // only_first, as transformers does); when it cannot be satisfied (the second text alone is too
+  // long), by longest_first.
+  std::vector<Prepared> prepare(const std::vector<TextInput>& inputs,
+                                TruncationStrategy strategy) const;
   // The tokenizer as prepare() uses it: truncation set, no padding (feeds() pads).
   const Tokenizer& tokenizer() const { return tokenizer_; }
   // How feeds() pads: the tokenizer's side and type id, the package's padding token.
@@ -31,7 +39,12 @@ class TextProcessor final : public Processor {
   std::optional<std::size_t> fixed_length() const { return fixed_length_; }
 
  private:
+  const Tokenizer& tokenizer_for(TruncationStrategy strategy) const;
+
   Tokenizer tokenizer_;
+  // Copies of tokenizer_ truncating by another strategy, made when first asked for.
+  mutable std::mutex strategies_mutex_;
+  mutable std::map<TruncationStrategy, std::unique_ptr<const Tokenizer>> by_strategy_;
   PaddingOptions padding_;
   std::optional<std::size_t> fixed_length_;
   std::vector<std::string> input_names_;
