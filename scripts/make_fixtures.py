@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import fcntl
 import hashlib
 import io
@@ -901,6 +902,68 @@ SANITY_SENTENCES: Final = (
 SANITY_QUESTIONS: Final = ("Who jumps?", "Where is the dog?")
 
 
+@dataclass(frozen=True)
+class PairSpec:
+    """One dual-encoder fixture: the model config (text and vision towers), the image
+    processor's settings and the tokenizer's training (the real model's rules, a small
+    vocabulary trained on the fixture corpus)."""
+
+    source: str
+    model_class: str
+    config_class: str
+    config: dict[str, Any]
+    processor_class: str
+    processor: dict[str, Any]
+    tokenizer_class: str
+    vocab_size: int
+
+
+PAIR_SPECS: Final[dict[str, PairSpec]] = {
+    # openai/clip-vit-base-patch32: quick_gelu towers, 77 text positions, projection and
+    # logit_scale as in the real config; widths, depths and the image size scaled down.
+    "clip-zero-shot-image-classification": PairSpec(
+        source="openai/clip-vit-base-patch32",
+        model_class="CLIPModel",
+        config_class="CLIPConfig",
+        config={
+            "text_config": {
+                "hidden_size": 32,
+                "intermediate_size": 37,
+                "num_attention_heads": 4,
+                "num_hidden_layers": 2,
+                "max_position_embeddings": 77,
+                "hidden_act": "quick_gelu",
+            },
+            "vision_config": {
+                "hidden_size": 32,
+                "intermediate_size": 37,
+                "num_attention_heads": 4,
+                "num_hidden_layers": 2,
+                "image_size": 32,
+                "patch_size": 8,
+                "hidden_act": "quick_gelu",
+            },
+            "projection_dim": 16,
+            "logit_scale_init_value": 2.6592,
+            # Larger random weights than the default 1.0: the towers' embeddings then differ
+            # between inputs by more than float noise, so label rankings are meaningful.
+            "initializer_factor": 8.0,
+        },
+        processor_class="CLIPImageProcessor",
+        processor={
+            "size": {"shortest_edge": 32},
+            "crop_size": {"height": 32, "width": 32},
+            "do_center_crop": True,
+            "resample": 3,
+            "image_mean": [0.48145466, 0.4578275, 0.40821073],
+            "image_std": [0.26862954, 0.26130258, 0.27577711],
+        },
+        tokenizer_class="CLIPTokenizer",
+        vocab_size=800,
+    ),
+}
+
+
 # --------------------------------------------------------------------------------------
 # Specs and stamps (no heavy imports)
 # --------------------------------------------------------------------------------------
@@ -997,6 +1060,18 @@ def fixture_spec(name: str, arch: str, head: str) -> dict[str, Any]:
             "extractor_class": audio.extractor_class,
             "extractor": audio.extractor,
             "ctc": ctc_spec() if head == "automatic-speech-recognition" else None,
+            "seed": fixture_seed(name),
+            "versions": versions,
+        }
+    if name in PAIR_SPECS:
+        pair = PAIR_SPECS[name]
+        return {
+            "generator": GENERATOR_VERSION,
+            "name": name,
+            "arch": arch,
+            "head": head,
+            "spec": dataclasses.asdict(pair),
+            "corpus": CORPUS_SPEC,
             "seed": fixture_seed(name),
             "versions": versions,
         }
@@ -1299,6 +1374,74 @@ class Builder:
         for filename, data in built.extra_files.items():
             (dest / filename).write_bytes(data)
 
+    def build_pair_fixture(self, name: str, dest: Path) -> None:
+        self._import_heavy()
+        import torch
+        import transformers
+        from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, trainers
+
+        spec = PAIR_SPECS[name]
+        # CLIP's tokenizer rules (transformers' CLIPTokenizer builds the same pipeline around
+        # the vocabulary): NFC, whitespace runs to one space, lowercase, CLIP's split regex,
+        # byte-level BPE with "</w>" ending each word. Special tokens go last, as in CLIP.
+        bpe = Tokenizer(models.BPE(end_of_word_suffix="</w>", continuing_subword_prefix=""))
+        bpe.normalizer = normalizers.Sequence(
+            [normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "), normalizers.Lowercase()]
+        )
+        bpe.pre_tokenizer = pre_tokenizers.Sequence(
+            [
+                pre_tokenizers.Split(
+                    Regex(r"""'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""),
+                    behavior="removed",
+                    invert=True,
+                ),
+                pre_tokenizers.ByteLevel(add_prefix_space=False),
+            ]
+        )
+        alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+        bpe.train_from_iterator(
+            corpus(),
+            trainers.BpeTrainer(
+                vocab_size=spec.vocab_size,
+                min_frequency=2,
+                show_progress=False,
+                initial_alphabet=alphabet,
+                # The trainer numbers word-final pieces ("a</w>") as it meets them in a hash
+                # map: listed up front they get fixed ids, and merges break ties the same way
+                # on every run.
+                special_tokens=[c + "</w>" for c in alphabet],
+                end_of_word_suffix="</w>",
+            ),
+        )
+        model_json = json.loads(bpe.to_str())["model"]
+        vocab: dict[str, int] = dict(model_json["vocab"])
+        for special in ("<|startoftext|>", "<|endoftext|>"):
+            vocab[special] = len(vocab)
+        merges = [
+            tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model_json["merges"]
+        ]
+        tokenizer = getattr(transformers, spec.tokenizer_class)(
+            vocab=vocab, merges=merges, model_max_length=77
+        )
+        tokenizer.save_pretrained(dest)
+
+        config_kwargs = dict(spec.config)
+        text_config = {
+            **config_kwargs.pop("text_config"),
+            "vocab_size": len(vocab),
+            "bos_token_id": vocab["<|startoftext|>"],
+            "eos_token_id": vocab["<|endoftext|>"],
+            "pad_token_id": vocab["<|endoftext|>"],
+        }
+        config = getattr(transformers, spec.config_class)(text_config=text_config, **config_kwargs)
+        config.architectures = [spec.model_class]
+        torch.manual_seed(fixture_seed(name))
+        model = getattr(transformers, spec.model_class)(config)
+        model.eval()
+        model.save_pretrained(dest, safe_serialization=True)
+        processor_class = getattr(transformers, spec.processor_class + "Pil")
+        processor_class(**spec.processor).save_pretrained(dest)
+
     def build_vision_fixture(self, name: str, dest: Path) -> None:
         self._import_heavy()
         import torch
@@ -1521,6 +1664,8 @@ def build_one(builder: Builder, out: Path, fixture: Fixture, stamp: str) -> None
         if fixture.name in VISION_SPECS:
             builder.build_vision_fixture(fixture.name, tmp)
             builder.sanity_check_vision(tmp, fixture.name, fixture.arch, fixture.head)
+        elif fixture.name in PAIR_SPECS:
+            builder.build_pair_fixture(fixture.name, tmp)
         elif fixture.name in AUDIO_SPECS:
             builder.build_audio_fixture(fixture.name, fixture.head, tmp)
             builder.sanity_check_audio(tmp, fixture.name, fixture.arch, fixture.head)

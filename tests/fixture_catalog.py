@@ -95,6 +95,14 @@ AUDIO_FIXTURES: Final[list[tuple[str, str, str]]] = [
     ("whisper-audio-classification", "whisper", "audio-classification"),
 ]
 
+#: Tiny random-weight dual encoders ``(name, arch, head)`` for zero-shot image classification,
+#: built from the real configs and processor settings of the models named in
+#: ``scripts/make_fixtures.py`` (``PAIR_SPECS``) with sizes scaled down, each with a tokenizer
+#: trained on the fixture corpus by the model's own tokenizer rules.
+PAIR_FIXTURES: Final[list[tuple[str, str, str]]] = [
+    ("clip-zero-shot-image-classification", "clip", "zero-shot-image-classification"),
+]
+
 #: Copy of the real sentence-transformers/all-MiniLM-L6-v2 folder (BERT, ~90 MB).
 #: Not part of ``FIXTURES`` because it is much bigger than the tiny ones.
 MINILM: Final[tuple[str, str, str]] = ("minilm", "bert", "feature-extraction")
@@ -104,6 +112,7 @@ ALL_FIXTURES: Final[list[tuple[str, str, str]]] = [
     *FIXTURES,
     *VISION_FIXTURES,
     *AUDIO_FIXTURES,
+    *PAIR_FIXTURES,
     MINILM,
 ]
 

@@ -10,6 +10,7 @@
 #include "modelexport/pipelines/question_answering.h"
 #include "modelexport/pipelines/text_classification.h"
 #include "modelexport/pipelines/zero_shot_classification.h"
+#include "modelexport/pipelines/zero_shot_image_classification.h"
 
 namespace modelexport {
 namespace {
@@ -25,6 +26,18 @@ TEST(ZeroShot, LabelsSplitAndTemplatesFormatAsPython) {
   EXPECT_THROW(format_hypothesis("{name}", "x"), PipelineError);
   EXPECT_THROW(format_hypothesis("{} {", "x"), PipelineError);
   EXPECT_THROW(format_hypothesis("{} }", "x"), PipelineError);
+}
+
+TEST(ZeroShotImage, SoftmaxForClipSigmoidForSiglipTiesInLabelOrder) {
+  const auto clip = rank_similarities({1.0, 3.0, 1.0}, {"a", "b", "c"}, SimilarityScore::kSoftmax);
+  ASSERT_EQ(clip.size(), 3u);
+  EXPECT_EQ(clip[0].label, "b");
+  EXPECT_NEAR(clip[0].score, std::exp(3.0) / (2 * std::exp(1.0) + std::exp(3.0)), 1e-12);
+  EXPECT_EQ(clip[1].label, "a");  // Python's sorted is stable
+  EXPECT_EQ(clip[2].label, "c");
+  const auto siglip = rank_similarities({0.0, -2.0}, {"x", "y"}, SimilarityScore::kSigmoid);
+  EXPECT_NEAR(siglip[0].score, 0.5, 1e-12);
+  EXPECT_NEAR(siglip[1].score, 1.0 / (1.0 + std::exp(2.0)), 1e-12);
 }
 
 TEST(ZeroShot, EntailmentIdComesFromLabel2idInAnyCase) {

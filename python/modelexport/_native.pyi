@@ -82,6 +82,11 @@ def write_package_model(source_path: str, model_path: str, hierarchy_path: str, 
 def extract_module(model_path: str, module_path: str, output_path: str) -> None:
     """Write one module's subgraph as a standalone ONNX model."""
 
+def write_graph_slices(model_path: str, slices: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """
+    Move the model's weights to external data and write graphs cut from it by outputs (file name, output names) beside it, sharing those weights.
+    """
+
 def write_graphml(model_path: str, output_path: str) -> None:
     """Write the graph as GraphML with one compound node per module."""
 

@@ -10,9 +10,18 @@ namespace modelexport::pipelines {
 
 ModelRunner::ModelRunner(std::shared_ptr<const Package> package, const PipelineOptions& options)
     : package_(std::move(package)),
-      session_(Session::open(package_->model_path(), options.session)),
+      graph_path_(package_->model_path()),
+      session_(Session::open(graph_path_, options.session)),
       policy_(session_.inputs(), options.max_batch_size),
       processor_(processors::create_processor(*package_, policy_)) {}
+
+ModelRunner::ModelRunner(std::shared_ptr<const Package> package, const PipelineOptions& options,
+                         const std::string& graph_file, const std::string& processor_type)
+    : package_(std::move(package)),
+      graph_path_(package_->side_file(graph_file)),
+      session_(Session::open(graph_path_, options.session)),
+      policy_(session_.inputs(), options.max_batch_size),
+      processor_(processors::create_processor(*package_, policy_, processor_type)) {}
 
 bool ModelRunner::has_output(const std::string& name) const {
   const auto& outputs = session_.outputs();
@@ -44,7 +53,7 @@ std::vector<ModelRunner::Row> ModelRunner::run(std::vector<processors::Prepared>
         elements *= static_cast<std::size_t>(std::max<std::int64_t>(d, 0));
       if (output.shape.empty() || output.shape.front() != static_cast<std::int64_t>(batch.rows) ||
           elements != output.data.size()) {
-        throw std::runtime_error(package_->model_path() + ": output " + output_names[o] +
+        throw std::runtime_error(graph_path_ + ": output " + output_names[o] +
                                  " does not have the batch (" + std::to_string(batch.rows) +
                                  " rows) as its first axis");
       }

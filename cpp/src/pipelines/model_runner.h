@@ -16,6 +16,10 @@ namespace modelexport::pipelines {
 class ModelRunner {
  public:
   ModelRunner(std::shared_ptr<const Package> package, const PipelineOptions& options);
+  // Another graph of the package (a side graph such as a dual encoder's text_model.onnx), fed
+  // by the processor of `processor_type`.
+  ModelRunner(std::shared_ptr<const Package> package, const PipelineOptions& options,
+              const std::string& graph_file, const std::string& processor_type);
 
   const Package& package() const { return *package_; }
   const std::shared_ptr<const Package>& shared_package() const { return package_; }
@@ -40,6 +44,7 @@ class ModelRunner {
 
  private:
   std::shared_ptr<const Package> package_;
+  std::string graph_path_;
   Session session_;
   runtime::ShapePolicy policy_;
   std::unique_ptr<processors::Processor> processor_;

@@ -14,6 +14,7 @@ TaskInfo image_classification_task();
 TaskInfo object_detection_task();
 TaskInfo image_segmentation_task();
 TaskInfo image_feature_extraction_task();
+TaskInfo zero_shot_image_classification_task();
 TaskInfo audio_classification_task();
 TaskInfo automatic_speech_recognition_task();
 
@@ -29,6 +30,7 @@ const std::vector<TaskInfo>& task_registry() {
       object_detection_task(),
       image_segmentation_task(),
       image_feature_extraction_task(),
+      zero_shot_image_classification_task(),
       audio_classification_task(),
       automatic_speech_recognition_task(),
   };

@@ -60,6 +60,24 @@ std::vector<std::string> split_candidate_labels(const std::string& labels) {
   return out;
 }
 
+std::vector<std::string> candidate_labels_option(const Value* given, const std::string& task) {
+  if (given == nullptr || given->is_null()) {
+    throw PipelineError(task + " needs candidate_labels (a list, or one comma-separated string)");
+  }
+  if (given->is_string()) return split_candidate_labels(given->as_string());
+  std::vector<std::string> labels;
+  for (const auto& label : given->as_array()) labels.push_back(label.as_string());
+  return labels;
+}
+
+TaskOption candidate_labels_schema() {
+  return {"candidate_labels",
+          OptionKind::kTextOrTexts,
+          Value(),
+          {},
+          "the labels to choose from: a list, or one comma-separated string (required)"};
+}
+
 std::string format_hypothesis(const std::string& hypothesis_template, const std::string& label) {
   std::string out;
   bool has_field = false;
@@ -221,18 +239,7 @@ class ZeroShotClassificationTask final : public Pipeline {
       sequences.push_back(input.as_string());
     }
     ZeroShotOptions zero_shot;
-    const Value* given = options.find("candidate_labels");
-    if (given == nullptr || given->is_null()) {
-      throw PipelineError(std::string(kTask) +
-                          " needs candidate_labels (a list, or one comma-separated string)");
-    }
-    if (given->is_string()) {
-      zero_shot.candidate_labels = split_candidate_labels(given->as_string());
-    } else {
-      for (const auto& label : given->as_array()) {
-        zero_shot.candidate_labels.push_back(label.as_string());
-      }
-    }
+    zero_shot.candidate_labels = candidate_labels_option(options.find("candidate_labels"), kTask);
     zero_shot.hypothesis_template = options.find("hypothesis_template")->as_string();
     zero_shot.multi_label = options.find("multi_label")->as_bool();
     std::vector<Value> results;
@@ -263,11 +270,7 @@ TaskInfo zero_shot_classification_task() {
                                        "ORTModelForSequenceClassification", {"logits"}, {},
                                        "a text to classify into the candidate labels");
   task.options = {
-      {"candidate_labels",
-       OptionKind::kTextOrTexts,
-       Value(),
-       {},
-       "the labels to choose from: a list, or one comma-separated string (required)"},
+      candidate_labels_schema(),
       {"hypothesis_template",
        OptionKind::kText,
        Value("This example is {}."),

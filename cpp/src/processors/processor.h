@@ -69,6 +69,11 @@ class Processor {
 // Throws std::invalid_argument naming the package for an unknown processor_type.
 std::unique_ptr<Processor> create_processor(const Package& package,
                                             const runtime::ShapePolicy& policy);
+// The processor of `type` for one graph of a package that takes several kinds of input (a dual
+// encoder's text and image towers).
+std::unique_ptr<Processor> create_processor(const Package& package,
+                                            const runtime::ShapePolicy& policy,
+                                            const std::string& type);
 
 // `processor` as the processor kind a task needs; std::invalid_argument naming both otherwise.
 template <typename P>

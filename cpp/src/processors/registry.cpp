@@ -32,7 +32,12 @@ const std::map<std::string, Factory>& factories() {
 
 std::unique_ptr<Processor> create_processor(const Package& package,
                                             const runtime::ShapePolicy& policy) {
-  const std::string& type = package.processor_type();
+  return create_processor(package, policy, package.processor_type());
+}
+
+std::unique_ptr<Processor> create_processor(const Package& package,
+                                            const runtime::ShapePolicy& policy,
+                                            const std::string& type) {
   const auto factory = factories().find(type);
   if (factory == factories().end()) {
     std::string known;

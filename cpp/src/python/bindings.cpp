@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "modelexport/atomic_file.h"
+#include "modelexport/graph_slices.h"
 #include "modelexport/hierarchy.h"
 #include "modelexport/image.h"
 #include "modelexport/metadata.h"
@@ -41,6 +42,14 @@ std::string write_package_model(const std::string& source_path, const std::strin
   options.scope_root = scope_root;
   return modelexport::write_package_model(source_path, model_path, hierarchy_path, meta, infos,
                                           options);
+}
+
+void write_graph_slices(
+    const std::string& model_path,
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& slices) {
+  std::vector<modelexport::GraphSlice> wanted;
+  for (const auto& [file_name, outputs] : slices) wanted.push_back({file_name, outputs});
+  modelexport::write_graph_slices(model_path, wanted);
 }
 
 void write_graphml(const std::string& model_path, const std::string& output_path) {
@@ -90,6 +99,10 @@ NB_MODULE(_native, m) {
   m.def("extract_module", &modelexport::extract_module_file, "model_path"_a, "module_path"_a,
         "output_path"_a, nb::call_guard<nb::gil_scoped_release>(),
         "Write one module's subgraph as a standalone ONNX model.");
+  m.def("write_graph_slices", &write_graph_slices, "model_path"_a, "slices"_a,
+        nb::call_guard<nb::gil_scoped_release>(),
+        "Move the model's weights to external data and write graphs cut from it by outputs "
+        "(file name, output names) beside it, sharing those weights.");
   m.def("write_graphml", &write_graphml, "model_path"_a, "output_path"_a,
         nb::call_guard<nb::gil_scoped_release>(),
         "Write the graph as GraphML with one compound node per module.");

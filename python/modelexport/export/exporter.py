@@ -220,6 +220,9 @@ def _export_into(
             )
         )
         raw_path.unlink()
+        slices = inputs.graph_slices()
+        if slices:
+            _native.write_graph_slices(str(model_path), list(slices.items()))
 
     warnings: list[str] = list(plan.notes)
     with reporter.step(f"Copying configuration and {inputs.files_description}"):

@@ -73,6 +73,11 @@ class ModalityInputs(ABC):
     def save_files(self, staging: Path) -> None:
         """Write the processor's files (tokenizer / preprocessor_config.json) into the package."""
 
+    def graph_slices(self) -> dict[str, list[str]]:
+        """Graphs to cut from model.onnx, sharing its weights: file name -> the outputs it
+        computes (a dual encoder's towers). None by default."""
+        return {}
+
 
 def inputs_for(
     spec: TaskSpec,
@@ -84,9 +89,9 @@ def inputs_for(
     audio_seconds: float | None = None,
 ) -> ModalityInputs:
     """The input builder of the task's modality, with the source's processor loaded."""
-    if sequence_length is not None and spec.modality != "text":
+    if sequence_length is not None and spec.modality not in ("text", "image-text"):
         raise ModelExportError("--sequence-length applies to text models only")
-    if image_size is not None and spec.modality != "image":
+    if image_size is not None and spec.modality not in ("image", "image-text"):
         raise ModelExportError("--image-size applies to image models only")
     if audio_seconds is not None and spec.modality != "audio":
         raise ModelExportError("--audio-seconds applies to audio models only")
@@ -98,6 +103,12 @@ def inputs_for(
         from modelexport.export.image_inputs import ImageInputs
 
         return ImageInputs(source, spec, trust_remote_code, image_size=image_size)
+    if spec.modality == "image-text":
+        from modelexport.export.image_text_inputs import ImageTextInputs
+
+        return ImageTextInputs(
+            source, spec, trust_remote_code, sequence_length=sequence_length, image_size=image_size
+        )
     if spec.modality == "text":
         from modelexport.export.text_inputs import TextInputs
 
@@ -112,12 +123,15 @@ def task_module(spec: TaskSpec, model: Any, output_names: tuple[str, ...]) -> An
         AudioFeaturesTaskOutputs,
         AudioTaskOutputs,
         ImageTaskOutputs,
+        ImageTextTaskOutputs,
         TaskOutputs,
     )
 
     wrapper: type[TaskOutputs] = TaskOutputs
     if spec.modality == "image":
         wrapper = ImageTaskOutputs
+    elif spec.modality == "image-text":
+        wrapper = ImageTextTaskOutputs
     elif spec.modality == "audio":
         # Whisper's encoder takes log-mel `input_features`; the others `input_values`.
         features = getattr(model, "main_input_name", "input_values") == "input_features"
@@ -131,6 +145,10 @@ def package_inputs(package_dir: Path, spec: TaskSpec, export_config: dict[str, A
         from modelexport.export.audio_inputs import package_inputs as audio_package_inputs
 
         return audio_package_inputs(package_dir, export_config)
+    if spec.modality == "image-text":
+        from modelexport.export.image_text_inputs import package_inputs as pair_package_inputs
+
+        return pair_package_inputs(package_dir, export_config)
     if spec.modality == "image":
         from modelexport.export.image_inputs import package_inputs as image_package_inputs
 

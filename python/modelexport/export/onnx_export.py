@@ -93,6 +93,22 @@ class AudioFeaturesTaskOutputs(TaskOutputs):
         return tuple(outputs[name] for name in self.output_names)
 
 
+class ImageTextTaskOutputs(TaskOutputs):
+    """TaskOutputs for dual encoders (CLIP, SigLIP): token ids and pixel_values."""
+
+    def forward(  # type: ignore[override]
+        self,
+        input_ids: torch.Tensor,
+        pixel_values: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, ...]:
+        kwargs = {"input_ids": input_ids, "pixel_values": pixel_values}
+        if attention_mask is not None:
+            kwargs["attention_mask"] = attention_mask
+        outputs = self.model(**kwargs, return_dict=True)
+        return tuple(outputs[name] for name in self.output_names)
+
+
 @dataclass(frozen=True)
 class ExportOutcome:
     exporter: str  # "dynamo" or "torchscript"

@@ -32,6 +32,13 @@ struct ZeroShotOptions {
 // rule for `candidate_labels="a, b"`).
 std::vector<std::string> split_candidate_labels(const std::string& labels);
 
+// The candidate_labels option of the zero-shot tasks as a call gave it: a list, or one string of
+// comma-separated labels (split_candidate_labels). Throws PipelineError naming `task` when it
+// was not given.
+std::vector<std::string> candidate_labels_option(const Value* given, const std::string& task);
+// Its schema entry, shared by the zero-shot tasks (one option, one kind, on the command line).
+TaskOption candidate_labels_schema();
+
 // `hypothesis_template` with `label` in its replacement field, as Python's str.format does it for
 // "{}" and "{0}" ("{{" and "}}" are literal braces). Throws PipelineError when the template has
 // no replacement field or one naming anything else.
