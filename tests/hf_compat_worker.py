@@ -3,13 +3,15 @@ Optimum): for each fixed-shape package, three transformers pipelines on the same
 
 - before: what a new user writes, `transformers.pipeline(task, model=ORTModelFor*.from_pretrained(
   PACKAGE), tokenizer/image_processor/feature_extractor=Auto*.from_pretrained(PACKAGE))`;
-- after: `modelexport.create_pipeline(task, PACKAGE)` (ONNXAutoProcessor's processor);
+- after: `modelexport.create_pipeline(task, PACKAGE)` (ONNXAutoProcessor's processor), and
+  after_ort_model: create_pipeline over an ORTModel already loaded, with the processor given;
 - reference: the transformers pipeline on the PyTorch model (the fixture folder) with the
   package's processors as transformers loads them (no fixed shapes).
 
 stdin: {"jobs": [{"task", "package", "fixture", "input": {"text" | "question"+"context" |
 "image": [h, w, seed] | "audio": [seconds, seed]}, "kwargs": {...}}, ...]}
-stdout: one JSON line per job: {"before": result | {"error"}, "after": ..., "reference": ...}.
+stdout: one JSON line per job: {"before": result | {"error"}, "after": ..., "after_ort_model": ...,
+"reference": ...}.
 Needs PYTHONPATH to hold the repository's python/ folder; MODELEXPORT_NATIVE_DIR names the folder
 of the built _native extension when it is not in there (an editable install keeps it elsewhere).
 modelexport is not installed in .venv-optimum; a user would install the wheel there."""
@@ -75,7 +77,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     import transformers
     from transformers import pipeline
 
-    from modelexport import _native, create_pipeline
+    from modelexport import ONNXAutoProcessor, _native, create_pipeline
 
     task, package, fixture = job["task"], job["package"], job["fixture"]
     spec = next(t for t in _native.task_registry() if t["name"] == task)
@@ -101,12 +103,18 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         model = getattr(transformers, AUTO_MODEL[task]).from_pretrained(fixture)
         return pipeline(task, model=model, **processors)
 
+    def after_ort_model() -> Any:  # the ORTModel in memory, the processor from the .onnx file
+        model = getattr(ort, spec["ort_model_class"]).from_pretrained(package)
+        processor = ONNXAutoProcessor.from_model(f"{package}/model.onnx")
+        return create_pipeline(task, model, data_processor=processor)
+
     return {
         "task": task,
         "package": package,
         "ort_model_class": spec["ort_model_class"],
         "before": attempt(before, inputs, kwargs),
         "after": attempt(lambda: create_pipeline(task, package), inputs, kwargs),
+        "after_ort_model": attempt(after_ort_model, inputs, kwargs),
         "reference": attempt(reference, inputs, kwargs),
     }
 

@@ -114,6 +114,8 @@ def test_create_pipeline_makes_optimum_pipelines_work_on_fixed_shapes(export_cac
                 assert isinstance(got, dict) and expected in got.get("error", ""), (fixture, got)
         assert not (isinstance(row["reference"], dict) and "error" in row["reference"]), row
         worst = _compare_results(row["after"], row["reference"]) if after == "works" else None
+        if after == "works":
+            assert row["after_ort_model"] == row["after"], fixture
         matrix[fixture] = {
             "task": row["task"],
             "before": "works" if before == "works" else row["before"]["error"],
