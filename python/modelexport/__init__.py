@@ -8,10 +8,25 @@ preload_onnxruntime()
 
 __all__ = [
     "ModelExportError",
+    "ONNXAutoProcessor",
+    "ONNXFeatureExtractor",
+    "ONNXImageProcessor",
+    "ONNXProcessor",
+    "ONNXTokenizer",
     "__version__",
+    "create_pipeline",
     "export_with_config",
     "validate_optimum_compatibility",
 ]
+
+_HF_COMPAT = (
+    "ONNXAutoProcessor",
+    "ONNXFeatureExtractor",
+    "ONNXImageProcessor",
+    "ONNXProcessor",
+    "ONNXTokenizer",
+    "create_pipeline",
+)
 
 
 def __getattr__(name: str) -> object:
@@ -24,6 +39,11 @@ def __getattr__(name: str) -> object:
         from modelexport import inference
 
         return getattr(inference, name)
+    if name in _HF_COMPAT:
+        # The transformers-facing layer: imports transformers only when called.
+        from modelexport.inference import hf_pipeline, processors
+
+        return getattr(hf_pipeline if name == "create_pipeline" else processors, name)
     if name == "validate_optimum_compatibility":
         from modelexport.optimum_compat import validate_optimum_compatibility
 
