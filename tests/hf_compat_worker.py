@@ -34,6 +34,7 @@ AUTO_MODEL = {
     "object-detection": "AutoModelForObjectDetection",
     "audio-classification": "AutoModelForAudioClassification",
     "automatic-speech-recognition": "AutoModelForCTC",
+    "zero-shot-image-classification": "AutoModelForZeroShotImageClassification",
 }
 
 
@@ -88,8 +89,10 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         "image_processor": transformers.AutoImageProcessor,
         "feature_extractor": transformers.AutoFeatureExtractor,
     }
-    route = ROUTE[spec["modality"]]
-    processors: dict[str, Any] = {route: auto[route].from_pretrained(package)}
+    # A dual encoder's pipeline takes its tokenizer and image processor as two arguments.
+    routes = ["tokenizer", "image_processor"] if spec["modality"] == "image-text" else []
+    routes = routes or [ROUTE[spec["modality"]]]
+    processors: dict[str, Any] = {r: auto[r].from_pretrained(package) for r in routes}
     if task == "automatic-speech-recognition":
         processors["tokenizer"] = transformers.AutoTokenizer.from_pretrained(package)
 
