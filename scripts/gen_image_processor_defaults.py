@@ -30,6 +30,7 @@ CLASSES = [
     "EfficientNetImageProcessor",
     "MobileViTImageProcessor",
     "SegformerImageProcessor",
+    "SiglipImageProcessor",
     "ViTImageProcessor",
     "YolosImageProcessor",
 ]

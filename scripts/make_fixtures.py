@@ -916,6 +916,8 @@ class PairSpec:
     processor: dict[str, Any]
     tokenizer_class: str
     vocab_size: int
+    # sentencepiece options of a Unigram tokenizer (None: CLIP's byte-level BPE).
+    spm: dict[str, Any] | None = None
 
 
 PAIR_SPECS: Final[dict[str, PairSpec]] = {
@@ -960,6 +962,40 @@ PAIR_SPECS: Final[dict[str, PairSpec]] = {
         },
         tokenizer_class="CLIPTokenizer",
         vocab_size=800,
+    ),
+    # google/siglip-base-patch16-224: gelu_pytorch_tanh towers, 64 text positions, the vision
+    # tower's attention-pooling head, logit_scale and logit_bias. Its own tokenizer is a
+    # sentencepiece model behind Python-side canonicalization (no tokenizer.json); the fixture
+    # uses the same sentencepiece layout (</s> = 1 is also the pad token, <unk> = 2) through
+    # T5Tokenizer, which has a tokenizer.json.
+    "siglip-zero-shot-image-classification": PairSpec(
+        source="google/siglip-base-patch16-224",
+        model_class="SiglipModel",
+        config_class="SiglipConfig",
+        config={
+            "text_config": {
+                "hidden_size": 32,
+                "intermediate_size": 37,
+                "num_attention_heads": 4,
+                "num_hidden_layers": 2,
+                "max_position_embeddings": 64,
+                "hidden_act": "gelu_pytorch_tanh",
+            },
+            "vision_config": {
+                "hidden_size": 32,
+                "intermediate_size": 37,
+                "num_attention_heads": 4,
+                "num_hidden_layers": 2,
+                "image_size": 32,
+                "patch_size": 8,
+                "hidden_act": "gelu_pytorch_tanh",
+            },
+        },
+        processor_class="SiglipImageProcessor",
+        processor={"size": {"height": 32, "width": 32}, "resample": 3},
+        tokenizer_class="T5Tokenizer",
+        vocab_size=400,
+        spm={"pad_id": 0, "eos_id": 1, "unk_id": 2, "bos_id": -1},
     ),
 }
 
@@ -1374,13 +1410,23 @@ class Builder:
         for filename, data in built.extra_files.items():
             (dest / filename).write_bytes(data)
 
-    def build_pair_fixture(self, name: str, dest: Path) -> None:
-        self._import_heavy()
-        import torch
+    def _pair_unigram(self, spec: PairSpec, dest: Path) -> tuple[Any, dict[str, int]]:
+        import transformers
+
+        assert spec.spm is not None
+        model_bytes = train_sentencepiece([s.lower() for s in corpus()], dict(spec.spm))
+        model_path = dest / "spiece.model"
+        model_path.write_bytes(model_bytes)
+        cls = getattr(transformers, spec.tokenizer_class)
+        kwargs = cls.convert_to_native_format(vocab_file=str(model_path))
+        model_path.unlink()  # the tokenizer.json it becomes is what the package needs
+        tokenizer = cls(**kwargs, extra_ids=0, pad_token="</s>", model_max_length=64)
+        return tokenizer, tokenizer.get_vocab()
+
+    def _pair_clip_bpe(self, spec: PairSpec) -> tuple[Any, dict[str, int]]:
         import transformers
         from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, trainers
 
-        spec = PAIR_SPECS[name]
         # CLIP's tokenizer rules (transformers' CLIPTokenizer builds the same pipeline around
         # the vocabulary): NFC, whitespace runs to one space, lowercase, CLIP's split regex,
         # byte-level BPE with "</w>" ending each word. Special tokens go last, as in CLIP.
@@ -1423,15 +1469,27 @@ class Builder:
         tokenizer = getattr(transformers, spec.tokenizer_class)(
             vocab=vocab, merges=merges, model_max_length=77
         )
+        return tokenizer, vocab
+
+    def build_pair_fixture(self, name: str, dest: Path) -> None:
+        self._import_heavy()
+        import torch
+        import transformers
+
+        spec = PAIR_SPECS[name]
+        if spec.spm is not None:
+            tokenizer, vocab = self._pair_unigram(spec, dest)
+        else:
+            tokenizer, vocab = self._pair_clip_bpe(spec)
         tokenizer.save_pretrained(dest)
 
         config_kwargs = dict(spec.config)
         text_config = {
             **config_kwargs.pop("text_config"),
             "vocab_size": len(vocab),
-            "bos_token_id": vocab["<|startoftext|>"],
-            "eos_token_id": vocab["<|endoftext|>"],
-            "pad_token_id": vocab["<|endoftext|>"],
+            "bos_token_id": tokenizer.bos_token_id,
+            "eos_token_id": tokenizer.eos_token_id,
+            "pad_token_id": tokenizer.pad_token_id,
         }
         config = getattr(transformers, spec.config_class)(text_config=text_config, **config_kwargs)
         config.architectures = [spec.model_class]

@@ -101,6 +101,7 @@ AUDIO_FIXTURES: Final[list[tuple[str, str, str]]] = [
 #: trained on the fixture corpus by the model's own tokenizer rules.
 PAIR_FIXTURES: Final[list[tuple[str, str, str]]] = [
     ("clip-zero-shot-image-classification", "clip", "zero-shot-image-classification"),
+    ("siglip-zero-shot-image-classification", "siglip", "zero-shot-image-classification"),
 ]
 
 #: Copy of the real sentence-transformers/all-MiniLM-L6-v2 folder (BERT, ~90 MB).

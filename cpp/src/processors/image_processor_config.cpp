@@ -55,6 +55,7 @@ constexpr Recipe kRecipes[] = {
     {"EfficientNetImageProcessor", ResizeKind::kGeneric, true, true, true, false, false, false},
     {"MobileViTImageProcessor", ResizeKind::kGeneric, true, false, false, true, false, false},
     {"SegformerImageProcessor", ResizeKind::kGeneric, false, true, false, false, false, false},
+    {"SiglipImageProcessor", ResizeKind::kGeneric, false, true, false, false, false, false},
     {"ViTImageProcessor", ResizeKind::kGeneric, true, true, false, false, true, false},
     {"YolosImageProcessor", ResizeKind::kYolos, false, true, false, false, true, false},
 };

@@ -189,6 +189,12 @@ class ImageTextInputs(ModalityInputs):
 
     def save_files(self, staging: Path) -> None:
         self.text.save_files(staging)
+        if not (staging / "tokenizer.json").is_file():
+            raise ModelExportError(
+                f"the tokenizer ({type(self.processor).__name__}) has no tokenizer.json form, "
+                "which the native runtime reads (SigLIP's sentencepiece tokenizer with its "
+                "Python-side canonicalization is not supported yet)"
+            )
         self.image.save_files(staging)
 
     def graph_slices(self) -> dict[str, list[str]]:
