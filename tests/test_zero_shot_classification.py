@@ -185,3 +185,12 @@ def test_empty_text_and_non_nli_model_are_refused(packages, export_cache):
     )  # fmt: skip
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "entailment" in result.stderr
+
+
+def test_optimum_loads_the_packages(packages):
+    from modelexport.optimum_compat import validate_optimum_compatibility_many
+
+    reports = validate_optimum_compatibility_many([package for _, package in packages.values()])
+    for report in reports:
+        assert report.model_class == "ORTModelForSequenceClassification"
+        assert report.passed, report
