@@ -285,6 +285,19 @@ TEST(SingleFile, OverTwoGigabytesIsRefusedBeforeReadingTheWeights) {
   EXPECT_FALSE(fs::exists(out.file("x.onnx")));
 }
 
+TEST(SingleFile, AnOlderPackageIsMarkedWithTheVersionThatEmbedsANewerOneKeepsItsOwn) {
+  for (const auto& [source, packed] :
+       {std::pair<std::string, std::string>{"2.0", "2.1"}, {"2.7", "2.7"}}) {
+    ScratchDir package;
+    OnnxModel model = OnnxModel::load(write_package(package));
+    model.set_metadata(metadata_keys::kVersion, source);
+    model.save(package.file("model.onnx"));
+    ScratchDir out;
+    pack_package(package.path().string(), out.file("x.onnx"));
+    EXPECT_EQ(OnnxModel::load(out.file("x.onnx")).metadata(metadata_keys::kVersion), packed);
+  }
+}
+
 TEST(SingleFile, RefusalsAreClear) {
   ScratchDir package;
   write_package(package);

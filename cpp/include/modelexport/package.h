@@ -38,6 +38,8 @@ class Package {
   const std::string& model_path() const;
   const std::string& directory() const;
   const std::string& task() const;
+  // The model-level metadata, values decoded; a single file's hf_embedded_files is not kept here
+  // (its files are served by file_contents, listed by embedded_files).
   const MetadataProps& metadata() const;
 
   // hf_processor_config "processor_type": what prepares the inputs ("tokenizer" when unset).

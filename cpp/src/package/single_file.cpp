@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -74,6 +75,17 @@ std::vector<std::pair<std::string, std::string>> side_files(const fs::path& dire
     total_bytes += files.back().second.size();
   }
   return files;
+}
+
+// The minor part of a format version ("1" of "2.1"); -1 when it is not a number. A source of an
+// older 2.x is marked as the version that has hf_embedded_files, a newer one keeps its own.
+int minor_version(std::string_view version) {
+  const std::size_t dot = version.find('.');
+  int minor = -1;
+  if (dot == std::string_view::npos) return minor;
+  const char* end = version.data() + version.size();
+  const auto [at, error] = std::from_chars(version.data() + dot + 1, end, minor);
+  return error == std::errc() && at == end ? minor : -1;
 }
 
 std::uint64_t file_size_or_zero(const fs::path& path) {
@@ -201,7 +213,10 @@ PackResult pack_package(const std::string& package_path, const std::string& outp
 
   result.inlined_external_data = skip.size() > 1;
   inline_external_data(proto, directory);
-  model.set_metadata(metadata_keys::kVersion, kMetadataFormatVersion);
+  if (minor_version(model.metadata(metadata_keys::kVersion).value_or("")) <
+      minor_version(kMetadataFormatVersion)) {
+    model.set_metadata(metadata_keys::kVersion, kMetadataFormatVersion);
+  }
   model.set_metadata(metadata_keys::kEmbeddedFiles, value);
   const std::uint64_t size = proto.ByteSizeLong();
   if (size > limits::kMaxSingleFileBytes) too_big(output_path, size, "");
