@@ -8,6 +8,9 @@
 #                          stride and padding (seeds: corpus lines)
 #   package_open_fuzz      bytes -> a package's model.onnx -> Package::open, its accessors and
 #                          the inspect description (seeds: its regression inputs, small packages)
+#   embedded_files_fuzz    bytes -> a single-file package's hf_embedded_files value ->
+#                          decode_embedded_files, re-encoded and decoded again (seeds: its
+#                          regression inputs)
 #   image_decode_fuzz      bytes -> decode_image (JPEG, PNG, GIF, WebP, BMP), decoded images
 #                          re-encoded by encode_png (seeds: scripts/make_image_fuzz_seeds.py)
 #   audio_decode_fuzz      bytes -> decode_audio (libsndfile's formats), as stored and mixed
@@ -26,7 +29,8 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_CO
   -DMODELEXPORT_FUZZ=ON -DMODELEXPORT_BUILD_TESTS=OFF \
   -DPython3_EXECUTABLE="$PWD/.venv/bin/python" >/dev/null
 cmake --build "$build" --target modelexport_tokenizer_json_fuzz modelexport_tokenizer_encode_fuzz \
-  modelexport_package_open_fuzz modelexport_image_decode_fuzz modelexport_audio_decode_fuzz
+  modelexport_package_open_fuzz modelexport_embedded_files_fuzz modelexport_image_decode_fuzz \
+  modelexport_audio_decode_fuzz
 
 .venv/bin/python scripts/make_tokenizer_fixtures.py --out "$fixtures" --fuzz-seeds "$build/seeds"
 .venv/bin/python scripts/make_image_fuzz_seeds.py "$build/seeds/images"
@@ -68,6 +72,7 @@ fuzz() {  # fuzz TARGET SEED_DIR
 fuzz tokenizer_json_fuzz "$build/seeds/json"
 fuzz tokenizer_encode_fuzz "$build/seeds/text"
 fuzz package_open_fuzz "cpp/fuzz/regressions/package_open_fuzz"
+fuzz embedded_files_fuzz "cpp/fuzz/regressions/embedded_files_fuzz"
 fuzz image_decode_fuzz "$build/seeds/images"
 fuzz audio_decode_fuzz "$build/seeds/audio"
 exit "$failed"

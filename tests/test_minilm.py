@@ -23,14 +23,9 @@ SENTENCES = [
 
 
 @pytest.fixture(scope="module")
-def minilm_packages(tmp_path_factory):
-    from modelexport.export.exporter import export_with_config
-
-    root = tmp_path_factory.mktemp("minilm")
-    return {
-        mode: export_with_config(fixture_path("minilm"), root / mode, dynamic=mode == "dynamic")
-        for mode in ("fixed", "dynamic")
-    }
+def minilm_packages(export_cache):
+    # The run-wide cache: test_single_file.py packs the same dynamic export.
+    return {mode: export_cache.get("minilm", mode) for mode in ("fixed", "dynamic")}
 
 
 def test_export_carries_sentence_transformers_configuration(minilm_packages):

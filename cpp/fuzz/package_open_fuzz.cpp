@@ -1,9 +1,9 @@
 // libFuzzer target: arbitrary bytes as a package's model.onnx (ONNX protobuf, metadata values
-// with gz: encoding, configuration JSON inside them). Package::open and everything a pipeline
-// asks of the package, plus the inspect description, must succeed or throw
-// std::invalid_argument / std::runtime_error; a crash, a sanitizer report, another exception
-// (std::terminate) or an allocation past libFuzzer's -rss_limit_mb is a finding. Seeds and
-// past findings: cpp/fuzz/regressions/package_open_fuzz/.
+// with gz: encoding, configuration JSON inside them, a single file's hf_embedded_files).
+// Package::open and everything a pipeline asks of the package, plus the inspect description, must
+// succeed or throw std::invalid_argument / std::runtime_error; a crash, a sanitizer report, another
+// exception (std::terminate) or an allocation past libFuzzer's -rss_limit_mb is a finding. Seeds
+// and past findings: cpp/fuzz/regressions/package_open_fuzz/.
 #include <unistd.h>
 
 #include <cstddef>
@@ -45,6 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)package.max_length();
     (void)package.pad_token();
     (void)package.special_token("mask_token");
+    (void)package.embedded_files();
+    if (package.has_file("tokenizer.json")) (void)package.file_contents("tokenizer.json");
   } catch (const std::invalid_argument&) {
   } catch (const std::runtime_error&) {
   }

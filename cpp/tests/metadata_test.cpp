@@ -57,7 +57,7 @@ TEST(MetadataValue, CorruptCompressedValueNamesTheKey) {
 
 TEST(PackageMetadataProps, WritesEveryKeyWithCompactJson) {
   MetadataProps props = to_metadata_props(sample_metadata());
-  EXPECT_EQ(value_of(props, metadata_keys::kVersion), "2.0");
+  EXPECT_EQ(value_of(props, metadata_keys::kVersion), "2.1");
   EXPECT_EQ(value_of(props, metadata_keys::kPipelineTask), "text-classification");
   EXPECT_EQ(value_of(props, metadata_keys::kModelConfig),
             R"({"model_type":"bert","id2label":{"0":"NEG","1":"POS"}})");
@@ -132,6 +132,20 @@ TEST(FromMetadataProps, ModelWithoutMetadataSaysSo) {
     EXPECT_NE(std::string(e.what()).find("plain.onnx"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("hf_metadata_version"), std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace modelexport
+
+namespace modelexport {
+namespace {
+
+TEST(FromMetadataProps, AcceptsEveryMinorVersionOfTheMajorOne) {
+  for (const char* version : {"2.0", "2.1", "2.9"}) {
+    EXPECT_NO_THROW(from_metadata_props({{"hf_metadata_version", version}}, "m.onnx")) << version;
+  }
+  EXPECT_THROW(from_metadata_props({{"hf_metadata_version", "3.0"}}, "m.onnx"),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ScratchDir;
 
-// A minimal package: the identity model with format-2.0 metadata, plus `overrides` (a value
-// of "" removes the key).
+// A minimal package: the identity model with the current format's metadata, plus `overrides` (a
+// value of "" removes the key).
 std::string write_package(const ScratchDir& dir,
                           const std::vector<std::pair<std::string, std::string>>& overrides = {}) {
   OnnxModel model = OnnxModel::parse(testing::identity_model_bytes(), "identity");
@@ -98,7 +98,7 @@ TEST(PackageOpen, FilesOutsideThePackageAreRefused) {
   const Package package = Package::open(write_package(dir));
   fs::create_symlink(elsewhere.file("secret"), dir.file("tokenizer.json"));
   try {
-    package.tokenizer_path();
+    package.file_contents("tokenizer.json");
     FAIL() << "a tokenizer.json pointing outside the package was accepted";
   } catch (const std::invalid_argument& e) {
     EXPECT_TRUE(contains(e.what(), "outside the package")) << e.what();
@@ -114,7 +114,8 @@ TEST(PackageOpen, FilesOutsideThePackageAreRefused) {
 TEST(PackageOpen, MissingTokenizerIsNamed) {
   ScratchDir dir;
   const Package package = Package::open(write_package(dir));
-  EXPECT_THROW(package.tokenizer_path(), std::invalid_argument);
+  EXPECT_FALSE(package.has_file("tokenizer.json"));
+  EXPECT_THROW(package.file_contents("tokenizer.json"), std::invalid_argument);
 }
 
 }  // namespace

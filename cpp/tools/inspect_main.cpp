@@ -44,6 +44,13 @@ void print_text(const nlohmann::ordered_json& info) {
   for (const auto& f : info["files"]) {
     std::cout << "  " << f["name"].get<std::string>() << "  " << f["bytes"] << " bytes\n";
   }
+  if (info.value("self_contained", false)) {
+    std::cout << "embedded files (single file):\n";
+    for (const auto& f : info["embedded_files"]) {
+      std::cout << "  " << f["name"].get<std::string>() << "  " << f["bytes"] << " bytes ("
+                << f["stored_bytes"] << " stored, crc32 " << f["crc32"].get<std::string>() << ")\n";
+    }
+  }
 }
 
 }  // namespace
@@ -56,7 +63,8 @@ int main(int argc, char** argv) {
       program);
   std::string path;
   bool as_json = false;
-  app.add_option("PATH", path, "a package directory or its model.onnx")->required();
+  app.add_option("PATH", path, "a package directory, its model.onnx or a single-file package")
+      ->required();
   app.add_flag("--json", as_json, "print the description as JSON");
   const std::vector<std::string> args(argv, argv + argc);
   if (const auto code = modelexport::cli::parse_command_line(app, args, std::cout, std::cerr)) {

@@ -100,6 +100,57 @@ def describe_package_json(path: str) -> str:
 
 def resolve_model_path(path: str) -> str: ...
 
+class EmbeddedFile:
+    """A file embedded in a single-file package."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def stored_size(self) -> int: ...
+
+    @property
+    def crc32(self) -> int: ...
+
+class PackResult:
+    """What pack_package wrote."""
+
+    @property
+    def output_path(self) -> str: ...
+
+    @property
+    def bytes(self) -> int: ...
+
+    @property
+    def folder_bytes(self) -> int: ...
+
+    @property
+    def inlined_external_data(self) -> bool: ...
+
+    @property
+    def files(self) -> list[EmbeddedFile]: ...
+
+def pack_package(package_path: str, output_path: str, overwrite: bool = False) -> PackResult:
+    """
+    Write a package folder as one self-contained .onnx (side files embedded, external weights inlined), atomically; refuses a result over 2 GB.
+    """
+
+def unpack_package(model_path: str, output_dir: str) -> None:
+    """Restore the package folder of a single-file package into a new folder."""
+
+def extract_embedded_files(model_path: str, output_dir: str) -> list[str]:
+    """
+    Write the embedded files of a single-file package (not the model) into an existing folder; returns their names.
+    """
+
+def package_file(path: str, name: str) -> bytes:
+    """
+    The bytes of a package's file (embedded in a single file, or beside model.onnx).
+    """
+
 def max_sequence_length(tokenizer_max: int | None, config_json: str) -> int | None:
     """
     The longest input a model accepts (the rule the runtime uses), or None when unknown.

@@ -67,7 +67,10 @@ def export(
     model: Annotated[
         str, typer.Argument(help="Local model folder or Hub id (from the local cache).")
     ],
-    output_dir: Annotated[Path, typer.Argument(help="Package folder to create.")],
+    output_dir: Annotated[
+        Path,
+        typer.Argument(help="Package folder to create (with --single-file: the .onnx to write)."),
+    ],
     task: Annotated[
         str | None, typer.Option(help="Pipeline task (default: detected from config.json).")
     ] = None,
@@ -118,6 +121,14 @@ def export(
     exporter: Annotated[
         str, typer.Option(help="auto (dynamo, falling back to TorchScript), dynamo, torchscript.")
     ] = "auto",
+    single_file: Annotated[
+        bool,
+        typer.Option(
+            "--single-file",
+            help="Write one self-contained .onnx (config, tokenizer/processor files embedded; "
+            "external weights inlined; at most 2 GB) instead of a folder.",
+        ),
+    ] = False,
 ) -> None:
     """Export MODEL into the package OUTPUT_DIR (model.onnx + configs + metadata)."""
     from transformers.utils import logging as transformers_logging
@@ -149,6 +160,7 @@ def export(
             hierarchy=not clean_onnx,
             exporter=exporter,
             reporter=RichReporter(),
+            single_file=single_file,
         )
     except ModelExportError as error:
         _fail(str(error))
@@ -168,6 +180,13 @@ def export(
     for name, size in report.files.items():
         table.add_row(name, _human_size(size))
     stdout.print(table)
+    if report.embedded is not None:
+        _print_embedded(
+            {
+                name: {"bytes": size, "stored_bytes": stored}
+                for name, (size, stored) in report.embedded.items()
+            }
+        )
     stdout.print(
         f"task: [bold]{report.task}[/bold]   exporter: {report.exporter}   opset: {report.opset}"
     )
@@ -261,20 +280,85 @@ def inspect(
     for entry in description["files"]:
         files.add_row(entry["name"], _human_size(entry["bytes"]))
     stdout.print(files)
+    if description.get("self_contained"):
+        _print_embedded({entry["name"]: entry for entry in description["embedded_files"]})
+
+
+def _print_embedded(files: dict[str, dict[str, Any]]) -> None:
+    table = Table(title="embedded files (single file)", title_justify="left")
+    table.add_column("name")
+    table.add_column("size", justify="right")
+    table.add_column("stored", justify="right")
+    for name, entry in files.items():
+        table.add_row(name, _human_size(entry["bytes"]), _human_size(entry["stored_bytes"]))
+    total = sum(entry["bytes"] for entry in files.values())
+    stored = sum(entry["stored_bytes"] for entry in files.values())
+    table.add_row(f"{len(files)} files", _human_size(total), _human_size(stored), style="bold")
+    stdout.print(table)
+
+
+@app.command()
+def pack(
+    package: Annotated[str, typer.Argument(help="Package folder (or its model.onnx).")],
+    output: Annotated[Path, typer.Argument(help="The single .onnx file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing OUTPUT.")] = False,
+) -> None:
+    """Write a package as one self-contained .onnx: its config, tokenizer/processor and other
+    files embedded in the metadata (compressed, checked by size and CRC-32), external weights
+    inlined. Refused above protobuf's 2 GB limit."""
+    if output.suffix != ".onnx":
+        _fail(f"{output}: name the single file NAME.onnx")
+    try:
+        result = _native.pack_package(package, str(output), overwrite=force)
+    except (ValueError, RuntimeError, OSError) as error:
+        _fail(str(error))
+    _print_embedded(
+        {f.name: {"bytes": f.size, "stored_bytes": f.stored_size} for f in result.files}
+    )
+    inlined = " (external weights inlined)" if result.inlined_external_data else ""
+    stdout.print(
+        f"[green]✓[/green] {output}: {_human_size(result.bytes)}{inlined}; "
+        f"the folder held {_human_size(result.folder_bytes)}"
+    )
+
+
+@app.command()
+def unpack(
+    single_file: Annotated[str, typer.Argument(help="A single-file package (.onnx).")],
+    output_dir: Annotated[Path, typer.Argument(help="The package folder to create.")],
+) -> None:
+    """Restore the package folder of a single-file package (Optimum loads it): model.onnx and
+    every embedded file, byte for byte."""
+    try:
+        _native.unpack_package(single_file, str(output_dir))
+    except (ValueError, RuntimeError, OSError) as error:
+        _fail(str(error))
+    stdout.print(f"[green]✓[/green] unpacked {single_file} → {output_dir}")
 
 
 def _print_tree(path: str, depth: int | None, as_json: bool) -> None:
     from rich.tree import Tree
 
+    from modelexport import package_files
+
     try:
-        package = Path(_native.resolve_model_path(path)).parent
+        model_path = _native.resolve_model_path(path)
+        package = Path(model_path).parent
+        single = package_files.is_single_file(model_path)
     except ValueError as error:
         _fail(str(error))
-    hierarchy_file = package / "model_hierarchy.json"
-    if not hierarchy_file.is_file():
+    hierarchy_file = Path(model_path) if single else package / "model_hierarchy.json"
+    if single:
+        try:
+            text = package_files.read_file(model_path, "model_hierarchy.json").decode("utf-8")
+        except (ValueError, UnicodeDecodeError) as error:
+            _fail(str(error))
+    elif not hierarchy_file.is_file():
         _fail(f"{package}: no model_hierarchy.json (exported by an older modelexport?)")
+    else:
+        text = hierarchy_file.read_text(encoding="utf-8")
     try:
-        document = json.loads(hierarchy_file.read_text(encoding="utf-8"))
+        document = json.loads(text)
         if not isinstance(document["tree"]["children"], list) or "statistics" not in document:
             raise KeyError("tree.children / statistics")
     except (json.JSONDecodeError, KeyError, TypeError) as error:

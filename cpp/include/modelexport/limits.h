@@ -19,6 +19,18 @@ inline constexpr int kMaxJsonDepth = 127;
 inline constexpr std::size_t kMaxMetadataExpansion = 64;
 inline constexpr std::size_t kMaxDecodedMetadataBytes = std::size_t{256} << 20;
 
+// Single-file packages (hf_embedded_files). The file itself is one protobuf message, which
+// protobuf caps at 2 GB (2^31 - 1 bytes): pack refuses a result above it. An embedded file may
+// decode to at most kMaxMetadataExpansion times its stored size plus 1 MiB (as gz: values) and
+// kMaxEmbeddedFileBytes; all of them together to kMaxEmbeddedTotalBytes, and there are at most
+// kMaxEmbeddedFiles. Real packages embed 5-20 files of a few MB (a large tokenizer.json: 35 MB).
+inline constexpr std::uint64_t kMaxSingleFileBytes = (std::uint64_t{1} << 31) - 1;
+inline constexpr std::size_t kMaxEmbeddedFileBytes = std::size_t{256} << 20;
+inline constexpr std::size_t kMaxEmbeddedTotalBytes = std::size_t{1} << 30;
+inline constexpr std::size_t kMaxEmbeddedFiles = 4096;
+// A name: at most this many bytes (Linux's PATH_MAX) and components of at most 255 (NAME_MAX).
+inline constexpr std::size_t kMaxEmbeddedNameBytes = 4096;
+
 // tokenizer.json padding: pad_to_multiple_of (real values: 8 to 128) and a Fixed length.
 inline constexpr std::uint64_t kMaxPadToMultipleOf = 65536;
 inline constexpr std::uint64_t kMaxPaddingLength = std::uint64_t{1} << 20;

@@ -1,5 +1,7 @@
 // A modelexport package opened for inference: model.onnx, its metadata and the configuration
-// files beside it. Everything a pipeline needs without being told the task or the processor.
+// files beside it, or a self-contained single .onnx whose metadata embeds those files
+// (modelexport/single_file.h). Everything a pipeline needs without being told the task or the
+// processor.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "modelexport/onnx_model.h"
+#include "modelexport/single_file.h"
 
 namespace modelexport {
 
@@ -21,9 +24,11 @@ struct SentencePooling {
 
 class Package {
  public:
-  // `path` is a package directory or its model.onnx. Throws std::invalid_argument naming the
-  // file when model.onnx, its metadata or a configuration file is missing or corrupt, and when
-  // no task can be determined (with a hint to pass one).
+  // `path` is a package directory, its model.onnx, or a single-file package (.onnx with
+  // hf_embedded_files: its files come from there only, never from the folder it lies in, and are
+  // all verified here). Throws std::invalid_argument naming the file when model.onnx, its
+  // metadata, an embedded file or a configuration file is missing or corrupt, and when no task
+  // can be determined (with a hint to pass one).
   static Package open(const std::string& path, const std::string& task_override = "");
 
   Package(Package&&) noexcept;
@@ -33,14 +38,14 @@ class Package {
   const std::string& model_path() const;
   const std::string& directory() const;
   const std::string& task() const;
+  // The model-level metadata, values decoded; a single file's hf_embedded_files is not kept here
+  // (its files are served by file_contents, listed by embedded_files).
   const MetadataProps& metadata() const;
 
   // hf_processor_config "processor_type": what prepares the inputs ("tokenizer" when unset).
   const std::string& processor_type() const;
-  // tokenizer.json beside the model; throws std::invalid_argument naming it when absent.
-  std::string tokenizer_path() const;
   // The image processor's configuration, preprocessor_config.json as JSON text: hf_processor_config
-  // "image_processor" (a self-contained package), else preprocessor_config.json beside the model.
+  // "image_processor", else the package's preprocessor_config.json.
   // Throws std::invalid_argument naming both when neither is there.
   std::string image_processor_config() const;
   // The audio feature extractor's configuration, the same way: hf_processor_config
@@ -48,9 +53,17 @@ class Package {
   std::string feature_extractor_config() const;
   // config.json as the package carries it (JSON text).
   const std::string& model_config_json() const;
-  // The path of a file beside the model (vocab.json, ...); throws std::invalid_argument naming
-  // it when absent.
-  std::string side_file(const std::string& name) const;
+  // A file of the package by its relative name ("tokenizer.json", "vocab.json",
+  // "1_Pooling/config.json"): embedded in a single-file package, else beside the model (inside
+  // the folder only). has_file says whether it is there; file_contents returns its bytes and
+  // throws std::invalid_argument naming it when absent; file_origin is how messages name it (its
+  // path, or "MODEL.onnx: embedded NAME").
+  bool has_file(const std::string& name) const;
+  std::string file_contents(const std::string& name) const;
+  std::string file_origin(const std::string& name) const;
+  // Whether the package is a single file, and what it embeds (empty for a folder package).
+  bool self_contained() const;
+  const std::vector<EmbeddedFile>& embedded_files() const;
   // id2label ordered by id (LABEL_i for ids the config leaves out).
   const std::vector<std::string>& labels() const;
   // config.json problem_type ("" when unset).

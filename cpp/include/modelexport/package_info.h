@@ -12,7 +12,9 @@ std::string resolve_model_path(const std::string& path);
 
 // A JSON document (compact) describing the package at `path`: model path, task, inputs and
 // outputs with shapes, opsets, producer, source, decoded metadata (JSON values parsed) and the
-// files of the package directory with their sizes.
+// files of the package directory with their sizes. A single-file package: self_contained true,
+// embedded_files (name, bytes, stored_bytes, crc32; verified) instead of the hf_embedded_files
+// value, and files naming the .onnx alone.
 std::string describe_package_json(const std::string& path);
 
 }  // namespace modelexport

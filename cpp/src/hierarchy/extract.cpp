@@ -1,9 +1,7 @@
 // extract_module: one module's subgraph as a standalone, runnable model.
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -14,6 +12,7 @@
 #include "hierarchy/node_tags.h"
 #include "modelexport/atomic_file.h"
 #include "modelexport/hierarchy.h"
+#include "onnx/external_data.h"
 #include "onnx/model_access.h"
 #include "onnx/paths.h"
 
@@ -134,62 +133,6 @@ namespace fs = std::filesystem;
 
 // Above this, the extracted weights go to their own file (protobuf's 2 GB limit).
 constexpr std::uint64_t kInlineLimit = std::uint64_t{1800} << 20;
-
-struct ExternalRef {
-  std::string location;
-  std::uint64_t offset = 0;
-  std::optional<std::uint64_t> length;
-};
-
-ExternalRef external_ref(const onnx::TensorProto& tensor) {
-  ExternalRef ref;
-  for (const auto& entry : tensor.external_data()) {
-    if (entry.key() == "location") {
-      ref.location = entry.value();
-    } else if (entry.key() == "offset" || entry.key() == "length") {
-      std::uint64_t value = 0;
-      const auto& text = entry.value();
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (error != std::errc() || end != text.data() + text.size()) {
-        throw std::invalid_argument("initializer " + tensor.name() + ": bad external " +
-                                    entry.key() + " '" + text + "'");
-      }
-      if (entry.key() == "offset") {
-        ref.offset = value;
-      } else {
-        ref.length = value;
-      }
-    }
-  }
-  if (ref.location.empty()) {
-    throw std::invalid_argument("initializer " + tensor.name() + ": external data has no location");
-  }
-  return ref;
-}
-
-// The bytes of an external initializer, read from its file inside `directory` only.
-std::string read_external(const onnx::TensorProto& tensor, const fs::path& directory) {
-  const ExternalRef ref = external_ref(tensor);
-  const fs::path file = resolve_inside(directory, ref.location);
-  if (file.empty() || fs::path(ref.location).is_absolute()) {
-    throw std::invalid_argument("initializer " + tensor.name() + ": external data location '" +
-                                ref.location + "' is outside the model's folder");
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::invalid_argument(file.string() + ": cannot read external data");
-  in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::uint64_t>(in.tellg());
-  const std::uint64_t length = ref.length.value_or(size >= ref.offset ? size - ref.offset : 0);
-  if (ref.offset > size || length > size - ref.offset) {
-    throw std::invalid_argument(file.string() + ": external data of " + tensor.name() +
-                                " lies past the end of the file");
-  }
-  std::string bytes(length, '\0');
-  in.seekg(static_cast<std::streamoff>(ref.offset));
-  in.read(bytes.data(), static_cast<std::streamsize>(length));
-  if (!in) throw std::invalid_argument(file.string() + ": read error");
-  return bytes;
-}
 
 bool same_file(const fs::path& a, const fs::path& b) {
   std::error_code ec;

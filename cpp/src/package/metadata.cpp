@@ -1,4 +1,4 @@
-// Package metadata format 2.0: value encoding, validation and the typed <-> props mapping.
+// Package metadata format 2.x: value encoding, validation and the typed <-> props mapping.
 #include "modelexport/metadata.h"
 
 #include <algorithm>
@@ -114,7 +114,9 @@ PackageMetadata from_metadata_props(const MetadataProps& props, const std::strin
     throw std::invalid_argument(origin + ": no " + std::string(keys::kVersion) +
                                 " metadata (not exported by modelexport?)");
   }
-  if (*version != kMetadataFormatVersion) {
+  // Any 2.x: minor versions only add what readers may ignore (docs/package_format.md).
+  const auto major = [](std::string_view v) { return v.substr(0, v.find('.')); };
+  if (major(*version) != major(kMetadataFormatVersion)) {
     throw std::invalid_argument(origin + ": unsupported metadata version " + *version);
   }
   PackageMetadata meta;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include "modelexport/atomic_file.h"
 #include "modelexport/metadata.h"
 #include "modelexport/package_info.h"
+#include "modelexport/single_file.h"
 #include "modelexport/task.h"
 #include "onnx/paths.h"
 #include "text/json_document.h"
@@ -76,16 +78,24 @@ const std::vector<std::string>& supported_tasks() {
   return tasks;
 }
 
-std::string folder_modality(const std::string& model_dir) {
-  const fs::path file = fs::path(model_dir) / "preprocessor_config.json";
-  if (!fs::is_regular_file(file)) return "text";
-  const Json config = parse_json(read_file(file.string()), file.string());
-  if (!config.is_object()) return "text";
+namespace {
+
+// What preprocessor_config.json (JSON text) says a model's inputs are (see folder_modality).
+std::string preprocessor_modality(const std::string& text, const std::string& origin) {
+  const Json config = parse_json(text, origin);
   if (config.contains("image_processor_type")) return "image";
   if (config.contains("feature_extractor_type")) {
     return config.contains("sampling_rate") ? "audio" : "image";
   }
   return "text";
+}
+
+}  // namespace
+
+std::string folder_modality(const std::string& model_dir) {
+  const fs::path file = fs::path(model_dir) / "preprocessor_config.json";
+  if (!fs::is_regular_file(file)) return "text";
+  return preprocessor_modality(read_file(file.string()), file.string());
 }
 
 std::string detect_task(const std::string& config_json, bool sentence_transformers_folder,
@@ -139,6 +149,31 @@ struct Package::Impl {
   std::vector<std::string> labels;
   std::string problem_type;
   std::string processor_type = "tokenizer";
+  // A single-file package: its files by name (verified when opened), and what they were.
+  bool self_contained = false;
+  std::map<std::string, std::string> embedded;
+  std::vector<EmbeddedFile> embedded_info;
+
+  bool has(const std::string& name) const {
+    if (self_contained) return embedded.count(name) != 0;
+    return !file_inside(directory, name).empty();
+  }
+  std::string origin(const std::string& name) const {
+    return self_contained ? model_path + ": embedded " + name
+                          : (fs::path(directory) / name).string();
+  }
+  std::string contents(const std::string& name) const {
+    if (self_contained) {
+      const auto it = embedded.find(name);
+      if (it == embedded.end()) {
+        throw std::invalid_argument(origin(name) + ": missing (the single file does not embed it)");
+      }
+      return it->second;
+    }
+    const fs::path file = file_inside(directory, name);
+    if (file.empty()) throw std::invalid_argument(origin(name) + ": missing");
+    return read_file(file.string());
+  }
 };
 
 Package::Package(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -153,6 +188,18 @@ Package Package::open(const std::string& path, const std::string& task_override)
   impl->directory = directory.empty() ? "." : directory.string();
   // Only the metadata: the graph and weights are ONNX Runtime's to load (once, by the session).
   impl->metadata = decoded_metadata_props(read_metadata_props(impl->model_path), impl->model_path);
+  // A single file: its embedded files are decoded and verified now, then served from memory
+  // (the metadata keeps no second copy of them).
+  for (auto it = impl->metadata.begin(); it != impl->metadata.end(); ++it) {
+    if (it->first != metadata_keys::kEmbeddedFiles) continue;
+    for (auto& file : decode_embedded_files(it->second, impl->model_path)) {
+      impl->embedded_info.push_back(file.info);
+      impl->embedded.emplace(file.info.name, std::move(file.bytes));
+    }
+    impl->self_contained = true;
+    impl->metadata.erase(it);
+    break;
+  }
   auto prop = [&](std::string_view key) -> const std::string* {
     for (const auto& [k, v] : impl->metadata) {
       if (k == key) return &v;
@@ -172,16 +219,15 @@ Package Package::open(const std::string& path, const std::string& task_override)
                                 major_version(std::string(kMetadataFormatVersion)) + ".x)");
   }
 
-  const fs::path config_file = directory / "config.json";
   if (const std::string* config = prop(metadata_keys::kModelConfig)) {
     impl->model_config =
         parse_json(*config, impl->model_path + ": " + std::string(metadata_keys::kModelConfig));
-  } else if (!file_inside(impl->directory, "config.json").empty()) {
-    impl->model_config = parse_json(read_file(config_file.string()), config_file.string());
+  } else if (impl->has("config.json")) {
+    impl->model_config = parse_json(impl->contents("config.json"), impl->origin("config.json"));
   } else {
     throw std::invalid_argument(impl->model_path + ": no model configuration (neither " +
                                 std::string(metadata_keys::kModelConfig) + " metadata nor " +
-                                config_file.string() + ")");
+                                impl->origin("config.json") + ")");
   }
   impl->model_config_text = impl->model_config.dump();
   if (const std::string* processor = prop(metadata_keys::kProcessorConfig)) {
@@ -198,9 +244,13 @@ Package Package::open(const std::string& path, const std::string& task_override)
   } else if (const std::string* task = prop(metadata_keys::kPipelineTask)) {
     impl->task = *task;
   } else {
-    impl->task =
-        detect_task(impl->model_config.dump(), fs::is_regular_file(directory / "modules.json"),
-                    config_file.string(), folder_modality(directory.string()));
+    const std::string modality =
+        impl->has("preprocessor_config.json")
+            ? preprocessor_modality(impl->contents("preprocessor_config.json"),
+                                    impl->origin("preprocessor_config.json"))
+            : "text";
+    impl->task = detect_task(impl->model_config.dump(), impl->has("modules.json"),
+                             impl->origin("config.json"), modality);
   }
   if (find_task(impl->task) == nullptr) {
     throw std::invalid_argument("unsupported task '" + impl->task +
@@ -239,58 +289,45 @@ const MetadataProps& Package::metadata() const { return impl_->metadata; }
 const std::vector<std::string>& Package::labels() const { return impl_->labels; }
 const std::string& Package::problem_type() const { return impl_->problem_type; }
 
-std::string Package::tokenizer_path() const {
-  const fs::path file = file_inside(impl_->directory, "tokenizer.json");
-  if (file.empty()) {
-    throw std::invalid_argument((fs::path(impl_->directory) / "tokenizer.json").string() +
-                                ": missing (the package has no tokenizer)");
-  }
-  return file.string();
-}
+bool Package::has_file(const std::string& name) const { return impl_->has(name); }
+std::string Package::file_contents(const std::string& name) const { return impl_->contents(name); }
+std::string Package::file_origin(const std::string& name) const { return impl_->origin(name); }
+bool Package::self_contained() const { return impl_->self_contained; }
+const std::vector<EmbeddedFile>& Package::embedded_files() const { return impl_->embedded_info; }
 
 const std::string& Package::processor_type() const { return impl_->processor_type; }
 
 namespace {
 
-// hf_processor_config[`key`] as JSON text (a self-contained package), else
-// preprocessor_config.json beside the model; `what` names it in the error when neither is there.
-std::string processor_section(const Json& processor, const std::string& directory,
-                              const std::string& model_path, const char* key, const char* what) {
+// hf_processor_config[`key`] as JSON text, else the package's preprocessor_config.json; `what`
+// names it in the error when neither is there.
+std::string processor_section(const Package& package, const Json& processor, const char* key,
+                              const char* what) {
   if (processor.is_object()) {
     const auto it = processor.find(key);
     if (it != processor.end() && it->is_object()) return it->dump();
   }
-  const fs::path file = file_inside(directory, "preprocessor_config.json");
-  if (file.empty()) {
-    throw std::invalid_argument(model_path + ": no " + what + " configuration (neither " +
+  const std::string name = "preprocessor_config.json";
+  if (!package.has_file(name)) {
+    throw std::invalid_argument(package.model_path() + ": no " + what + " configuration (neither " +
                                 std::string(metadata_keys::kProcessorConfig) + " \"" + key +
-                                "\" nor " +
-                                (fs::path(directory) / "preprocessor_config.json").string() + ")");
+                                "\" nor " + package.file_origin(name) + ")");
   }
-  return read_file(file.string());
+  return package.file_contents(name);
 }
 
 }  // namespace
 
 std::string Package::image_processor_config() const {
-  return processor_section(impl_->processor_config, impl_->directory, impl_->model_path,
-                           "image_processor", "image processor");
+  return processor_section(*this, impl_->processor_config, "image_processor", "image processor");
 }
 
 std::string Package::feature_extractor_config() const {
-  return processor_section(impl_->processor_config, impl_->directory, impl_->model_path,
-                           "feature_extractor", "feature extractor");
+  return processor_section(*this, impl_->processor_config, "feature_extractor",
+                           "feature extractor");
 }
 
 const std::string& Package::model_config_json() const { return impl_->model_config_text; }
-
-std::string Package::side_file(const std::string& name) const {
-  const fs::path file = file_inside(impl_->directory, name);
-  if (file.empty()) {
-    throw std::invalid_argument((fs::path(impl_->directory) / name).string() + ": missing");
-  }
-  return file.string();
-}
 
 std::optional<SentencePooling> Package::sentence_pooling() const {
   const Json& processor = impl_->processor_config;

@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "modelexport/metadata.h"
 #include "modelexport/onnx_model.h"
+#include "modelexport/single_file.h"
 #include "text/json_document.h"
 
 namespace modelexport {
@@ -71,7 +73,23 @@ std::string describe_package_json(const std::string& path) {
   Json out;
   out["model_path"] = model_path;
   Json metadata = Json::object();
-  for (const auto& [key, value] : props) metadata[key] = metadata_value_json(value);
+  Json embedded = nullptr;
+  for (const auto& [key, value] : props) {
+    if (key == metadata_keys::kEmbeddedFiles) {
+      // A single file: what it embeds (verified), not the encoded bytes.
+      embedded = Json::array();
+      for (const auto& file : decode_embedded_files(value, model_path)) {
+        char crc[9];
+        std::snprintf(crc, sizeof(crc), "%08x", file.info.crc32);
+        embedded.push_back({{"name", file.info.name},
+                            {"bytes", file.info.size},
+                            {"stored_bytes", file.info.stored_size},
+                            {"crc32", crc}});
+      }
+      continue;
+    }
+    metadata[key] = metadata_value_json(value);
+  }
   out["task"] = metadata.contains(metadata_keys::kPipelineTask)
                     ? metadata[std::string(metadata_keys::kPipelineTask)]
                     : Json(nullptr);
@@ -90,12 +108,21 @@ std::string describe_package_json(const std::string& path) {
   out["initializer_count"] = model.initializer_count();
   out["metadata"] = metadata;
 
+  out["self_contained"] = !embedded.is_null();
+  out["embedded_files"] = embedded.is_null() ? Json::array() : embedded;
+
+  // A folder package: the files of its folder; a single file: itself (its folder may hold
+  // anything else).
   Json files = Json::array();
   std::vector<fs::directory_entry> entries;
-  for (const auto& entry : fs::directory_iterator(fs::path(model_path).parent_path().empty()
-                                                      ? fs::path(".")
-                                                      : fs::path(model_path).parent_path())) {
-    if (entry.is_regular_file()) entries.push_back(entry);
+  if (!embedded.is_null()) {
+    entries.emplace_back(fs::path(model_path));
+  } else {
+    for (const auto& entry : fs::directory_iterator(fs::path(model_path).parent_path().empty()
+                                                        ? fs::path(".")
+                                                        : fs::path(model_path).parent_path())) {
+      if (entry.is_regular_file()) entries.push_back(entry);
+    }
   }
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });

@@ -44,11 +44,13 @@ SpeechRecognitionPipeline::SpeechRecognitionPipeline(std::shared_ptr<const Packa
     : runner_(std::make_shared<pipelines::ModelRunner>(package, options)) {
   const std::string& origin = package->model_path();
   runner_->processor_for<processors::AudioProcessor>("automatic-speech-recognition");
-  const std::filesystem::path config_path =
-      std::filesystem::path(package->directory()) / "tokenizer_config.json";
+  const std::string config_name = "tokenizer_config.json";
   vocabulary_ =
-      CtcVocabulary::load(package->side_file("vocab.json"),
-                          std::filesystem::exists(config_path) ? config_path.string() : "");
+      CtcVocabulary::parse(package->file_contents("vocab.json"), package->file_origin("vocab.json"),
+                           package->has_file(config_name)
+                               ? std::optional<std::string>(package->file_contents(config_name))
+                               : std::nullopt,
+                           package->file_origin(config_name));
   const auto config = nlohmann::json::parse(package->model_config_json());
   conv_kernels_ = sizes_member(config, "conv_kernel", origin);
   conv_strides_ = sizes_member(config, "conv_stride", origin);

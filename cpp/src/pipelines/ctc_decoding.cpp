@@ -18,9 +18,8 @@ namespace {
 
 using OrderedJson = nlohmann::ordered_json;
 
-OrderedJson read_json(const std::string& path) {
-  return text::parse_json_document<OrderedJson>(read_file(path), path,
-                                                text::JsonNumbers::kCorrectlyRounded);
+OrderedJson read_json(const std::string& text, const std::string& origin) {
+  return text::parse_json_document<OrderedJson>(text, origin, text::JsonNumbers::kCorrectlyRounded);
 }
 
 // A token setting as transformers saves it: a string, or an AddedToken dict with "content".
@@ -101,14 +100,28 @@ long long round_half_even(double x) { return static_cast<long long>(std::nearbyi
 
 CtcVocabulary CtcVocabulary::load(const std::string& vocab_json_path,
                                   const std::string& tokenizer_config_path) {
+  const bool has_config =
+      !tokenizer_config_path.empty() && std::filesystem::exists(tokenizer_config_path);
+  return parse(
+      read_file(vocab_json_path), vocab_json_path,
+      has_config ? std::optional<std::string>(read_file(tokenizer_config_path)) : std::nullopt,
+      tokenizer_config_path);
+}
+
+CtcVocabulary CtcVocabulary::parse(const std::string& vocab_json, const std::string& vocab_origin,
+                                   const std::optional<std::string>& tokenizer_config_json,
+                                   const std::string& config_origin) {
+  // The origins are how the messages below name the files.
+  const std::string& vocab_json_path = vocab_origin;
+  const std::string& tokenizer_config_path = config_origin;
   CtcVocabulary vocabulary;
-  const OrderedJson vocab = read_json(vocab_json_path);
+  const OrderedJson vocab = read_json(vocab_json, vocab_json_path);
   if (!vocab.is_object() || vocab.empty()) {
     throw std::invalid_argument(vocab_json_path + ": expected an object of token ids");
   }
   OrderedJson config = OrderedJson::object();
-  if (!tokenizer_config_path.empty() && std::filesystem::exists(tokenizer_config_path)) {
-    config = read_json(tokenizer_config_path);
+  if (tokenizer_config_json) {
+    config = read_json(*tokenizer_config_json, tokenizer_config_path);
     if (!config.is_object()) {
       throw std::invalid_argument(tokenizer_config_path + ": expected an object");
     }

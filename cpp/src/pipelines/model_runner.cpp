@@ -15,10 +15,24 @@ ModelRunner::ModelRunner(std::shared_ptr<const Package> package, const PipelineO
       policy_(session_.inputs(), options.max_batch_size),
       processor_(processors::create_processor(*package_, policy_)) {}
 
+namespace {
+
+// The path of a graph beside the package's model (a folder package's file only: a single file
+// never carries side graphs, pack refuses them).
+std::string side_graph_path(const Package& package, const std::string& graph_file) {
+  if (!package.has_file(graph_file) || package.self_contained()) {
+    throw std::invalid_argument(package.file_origin(graph_file) +
+                                ": missing (the task runs this graph of the package)");
+  }
+  return package.file_origin(graph_file);
+}
+
+}  // namespace
+
 ModelRunner::ModelRunner(std::shared_ptr<const Package> package, const PipelineOptions& options,
                          const std::string& graph_file, const std::string& processor_type)
     : package_(std::move(package)),
-      graph_path_(package_->side_file(graph_file)),
+      graph_path_(side_graph_path(*package_, graph_file)),
       session_(Session::open(graph_path_, options.session)),
       policy_(session_.inputs(), options.max_batch_size),
       processor_(processors::create_processor(*package_, policy_, processor_type)) {}

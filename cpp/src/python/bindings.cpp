@@ -18,6 +18,7 @@
 #include "modelexport/package.h"
 #include "modelexport/package_info.h"
 #include "modelexport/package_writer.h"
+#include "modelexport/single_file.h"
 #include "modelexport/task.h"
 
 namespace nb = nanobind;
@@ -112,6 +113,42 @@ NB_MODULE(_native, m) {
         nb::call_guard<nb::gil_scoped_release>(),
         "JSON description of a package (what inspect prints).");
   m.def("resolve_model_path", &modelexport::resolve_model_path, "path"_a);
+
+  nb::class_<modelexport::EmbeddedFile>(m, "EmbeddedFile",
+                                        "A file embedded in a single-file package.")
+      .def_ro("name", &modelexport::EmbeddedFile::name)
+      .def_ro("size", &modelexport::EmbeddedFile::size)
+      .def_ro("stored_size", &modelexport::EmbeddedFile::stored_size)
+      .def_ro("crc32", &modelexport::EmbeddedFile::crc32);
+  nb::class_<modelexport::PackResult>(m, "PackResult", "What pack_package wrote.")
+      .def_ro("output_path", &modelexport::PackResult::output_path)
+      .def_ro("bytes", &modelexport::PackResult::bytes)
+      .def_ro("folder_bytes", &modelexport::PackResult::folder_bytes)
+      .def_ro("inlined_external_data", &modelexport::PackResult::inlined_external_data)
+      .def_ro("files", &modelexport::PackResult::files);
+  m.def("pack_package", &modelexport::pack_package, "package_path"_a, "output_path"_a,
+        "overwrite"_a = false, nb::call_guard<nb::gil_scoped_release>(),
+        "Write a package folder as one self-contained .onnx (side files embedded, external "
+        "weights inlined), atomically; refuses a result over 2 GB.");
+  m.def("unpack_package", &modelexport::unpack_package, "model_path"_a, "output_dir"_a,
+        nb::call_guard<nb::gil_scoped_release>(),
+        "Restore the package folder of a single-file package into a new folder.");
+  m.def("extract_embedded_files", &modelexport::extract_embedded_files, "model_path"_a,
+        "output_dir"_a, nb::call_guard<nb::gil_scoped_release>(),
+        "Write the embedded files of a single-file package (not the model) into an existing "
+        "folder; returns their names.");
+  m.def(
+      "package_file",
+      [](const std::string& path, const std::string& name) {
+        std::string bytes;
+        {
+          nb::gil_scoped_release release;
+          bytes = modelexport::Package::open(path).file_contents(name);
+        }
+        return nb::bytes(bytes.data(), bytes.size());
+      },
+      "path"_a, "name"_a,
+      "The bytes of a package's file (embedded in a single file, or beside model.onnx).");
   m.def("max_sequence_length", &modelexport::max_sequence_length, "tokenizer_max"_a.none(),
         "config_json"_a,
         "The longest input a model accepts (the rule the runtime uses), or None when unknown.");
@@ -127,7 +164,8 @@ NB_MODULE(_native, m) {
                                   {"HUB_REVISION", k::kHubRevision},
                                   {"ORIGINAL_PATH", k::kOriginalPath},
                                   {"EXPORT_CONFIG", k::kExportConfig},
-                                  {"EXPORT_TIMESTAMP", k::kExportTimestamp}}) {
+                                  {"EXPORT_TIMESTAMP", k::kExportTimestamp},
+                                  {"EMBEDDED_FILES", k::kEmbeddedFiles}}) {
     keys[name] = std::string(key);
   }
   keys["FORMAT_VERSION"] = std::string(modelexport::kMetadataFormatVersion);

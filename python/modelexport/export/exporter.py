@@ -51,6 +51,10 @@ class ExportReport:
     timings: dict[str, float] = field(default_factory=dict)
     export_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # single_file: the folder's total size and each embedded file's (size, stored size);
+    # output_dir is then the .onnx and files holds it alone.
+    folder_bytes: int | None = None
+    embedded: dict[str, tuple[int, int]] | None = None
 
 
 def export_with_config(
@@ -73,6 +77,7 @@ def export_with_config(
     hierarchy: bool = True,
     exporter: str = "auto",
     reporter: TimingReporter | None = None,
+    single_file: bool = False,
 ) -> ExportReport:
     """Export a model folder or cached Hub id into the package folder `output_dir`.
 
@@ -81,7 +86,9 @@ def export_with_config(
     `hierarchy=False` is --clean-onnx: no per-node module tags. `exporter`: "auto" (dynamo,
     falling back to TorchScript), "dynamo" or "torchscript". `sequence_length` is for text
     models, `image_size` (height, width) for image models, `audio_seconds` (the fixed clip
-    length) for raw-waveform audio models."""
+    length) for raw-waveform audio models. `single_file`: `output_dir` names one .onnx that
+    embeds every file of the package (`modelexport pack`; external weights inlined; at most
+    2 GB), written the same all-or-nothing way."""
     reporter = reporter or TimingReporter()
     output_dir = Path(output_dir).expanduser().absolute()
     if batch_size < 1:
@@ -93,7 +100,10 @@ def export_with_config(
     if audio_seconds is not None and not audio_seconds > 0:
         raise ModelExportError(f"--audio-seconds must be positive, got {audio_seconds}")
     output_dir = _final_output_dir(output_dir)
-    _check_output_dir(output_dir, force)
+    if single_file:
+        _check_output_file(output_dir, force)
+    else:
+        _check_output_dir(output_dir, force)
 
     with reporter.step("Resolving model"):
         source = resolve_model(model_name_or_path, revision)
@@ -124,10 +134,15 @@ def export_with_config(
         with reporter.step("Finalizing package"):
             if INTERRUPTED.is_set():  # an interrupt some library swallowed
                 raise KeyboardInterrupt
-            _move_into_place(staging, output_dir, force)
+            if single_file:
+                _pack_into_place(staging, output_dir, force, report)
+            else:
+                _move_into_place(staging, output_dir, force)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if single_file:
+        shutil.rmtree(staging, ignore_errors=True)
     report.output_dir = output_dir
     report.timings = dict(reporter.timings)
     return report
@@ -457,6 +472,27 @@ def _check_output_dir(output_dir: Path, force: bool) -> None:
             raise ModelExportError(f"{output_dir}: exists and is not a directory")
         if any(output_dir.iterdir()) and not force:
             raise ModelExportError(f"{output_dir}: not empty (use --force to replace it)")
+
+
+def _check_output_file(output: Path, force: bool) -> None:
+    if output.suffix != ".onnx":
+        raise ModelExportError(f"{output}: --single-file writes one file: name it NAME.onnx")
+    if output.is_dir():
+        raise ModelExportError(f"{output}: is a directory; --single-file writes one .onnx file")
+    if output.exists() and not force:
+        raise ModelExportError(f"{output}: exists (use --force to replace it)")
+
+
+def _pack_into_place(staging: Path, output: Path, force: bool, report: ExportReport) -> None:
+    """The finished package folder as the single file `output` (the C++ core writes it
+    atomically: nothing is left at `output` when it fails)."""
+    try:
+        result = _native.pack_package(str(staging), str(output), overwrite=force)
+    except (ValueError, RuntimeError) as error:
+        raise ModelExportError(str(error)) from None
+    report.files = {output.name: result.bytes}
+    report.folder_bytes = result.folder_bytes
+    report.embedded = {f.name: (f.size, f.stored_size) for f in result.files}
 
 
 def _final_output_dir(output_dir: Path) -> Path:

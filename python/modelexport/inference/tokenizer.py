@@ -23,8 +23,13 @@ class Tokenizer:
 
     @classmethod
     def from_pretrained(cls, package_dir: str | Path) -> Tokenizer:
-        """The tokenizer.json of an exported package (or any folder holding one)."""
+        """The tokenizer.json of an exported package (a folder, its model.onnx or a single-file
+        package), or of any folder holding one."""
         path = Path(package_dir)
+        if path.suffix == ".onnx":
+            from modelexport.package_files import read_file
+
+            return cls.from_str(read_file(path, "tokenizer.json").decode("utf-8"))
         return cls.from_file(path if path.suffix == ".json" else path / "tokenizer.json")
 
     def encode(

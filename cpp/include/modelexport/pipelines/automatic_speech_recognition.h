@@ -53,6 +53,10 @@ struct CtcVocabulary {
   // From a package folder's tokenizer files. Throws std::invalid_argument naming the file.
   static CtcVocabulary load(const std::string& vocab_json_path,
                             const std::string& tokenizer_config_path);
+  // From their contents (tokenizer_config.json optional); the origins name them in errors.
+  static CtcVocabulary parse(const std::string& vocab_json, const std::string& vocab_origin,
+                             const std::optional<std::string>& tokenizer_config_json,
+                             const std::string& config_origin);
   const std::string& token(std::int64_t id) const;
 };
 
