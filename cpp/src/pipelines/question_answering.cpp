@@ -9,6 +9,7 @@
 #include "modelexport/pipelines/question_answering.h"
 
 #include "modelexport/package.h"
+#include "pipelines/answer_spans.h"
 #include "pipelines/model_runner.h"
 #include "pipelines/numeric.h"
 #include "pipelines/task_support.h"
@@ -20,16 +21,6 @@ namespace modelexport {
 namespace {
 
 constexpr std::size_t kDefaultMaxSeqLen = 384;
-
-// Probabilities over the window: masked positions get logit -10000 like transformers.
-std::vector<double> masked_softmax(const FloatTensor& logits, const std::vector<bool>& allowed) {
-  std::vector<double> p(logits.data.begin(), logits.data.end());
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (!allowed[i]) p[i] = -10000.0;
-  }
-  pipelines::softmax_in_place(p);
-  return p;
-}
 
 // Python's str.lower(), per character (what transformers compares answer texts with).
 std::string lowercase(const std::string& text) {
@@ -187,28 +178,18 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
     const std::size_t owner = window_owner[w];
     const Encoding& e = rows[w].input.encoding;
     // Context tokens may hold the answer; so may the [CLS] token (it stands for "no answer").
-    std::vector<bool> allowed(e.size());
-    for (std::size_t t = 0; t < e.size(); ++t) {
-      const bool masked = question_first && e.sequence_ids[t] != 1;
-      const bool is_cls = cls_id_ && e.ids[t] == *cls_id_;
-      allowed[t] = (!masked || is_cls) && e.attention_mask[t] == 1;
-    }
+    const std::vector<bool> allowed = pipelines::answer_positions(e, question_first, cls_id_);
     pipelines::check_output(rows[w].outputs[0], "start_logits", {e.size()});
     pipelines::check_output(rows[w].outputs[1], "end_logits", {e.size()});
-    std::vector<double> start = masked_softmax(rows[w].outputs[0], allowed);
-    std::vector<double> end = masked_softmax(rows[w].outputs[1], allowed);
-    if (options.handle_impossible_answer) {
-      min_null_score[owner] = std::min(min_null_score[owner], start[0] * end[0]);
-    }
-    start[0] = end[0] = 0.0;
     const std::string& context = inputs[owner].context;
     // transformers looks further than top_k when aligning to words (spans may merge).
     const std::size_t most = std::numeric_limits<std::size_t>::max();
     const std::size_t candidates = !options.align_to_words           ? options.top_k
                                    : options.top_k > (most - 10) / 2 ? most
                                                                      : options.top_k * 2 + 10;
-    for (const TokenSpan& span :
-         best_spans(start, end, allowed, candidates, options.max_answer_len)) {
+    for (const TokenSpan& span : pipelines::select_spans(
+             rows[w].outputs[0], rows[w].outputs[1], allowed, candidates, options.max_answer_len,
+             options.handle_impossible_answer, min_null_score[owner])) {
       std::size_t from = e.offsets[span.start].first;
       std::size_t to = e.offsets[span.end].second;
       if (options.align_to_words && e.word_ids[span.start] >= 0 && e.word_ids[span.end] >= 0) {
