@@ -282,6 +282,10 @@ std::string Package::feature_extractor_config() const {
                            "feature_extractor", "feature extractor");
 }
 
+std::string Package::processor_config_json() const {
+  return impl_->processor_config.is_object() ? impl_->processor_config.dump() : "{}";
+}
+
 const std::string& Package::model_config_json() const { return impl_->model_config_text; }
 
 std::string Package::side_file(const std::string& name) const {

@@ -8,6 +8,7 @@ TaskInfo feature_extraction_task();
 TaskInfo text_classification_task();
 TaskInfo token_classification_task();
 TaskInfo question_answering_task();
+TaskInfo document_question_answering_task();
 TaskInfo fill_mask_task();
 TaskInfo image_classification_task();
 TaskInfo object_detection_task();
@@ -18,17 +19,12 @@ TaskInfo automatic_speech_recognition_task();
 
 const std::vector<TaskInfo>& task_registry() {
   static const std::vector<TaskInfo> tasks = {
-      feature_extraction_task(),
-      text_classification_task(),
-      token_classification_task(),
-      question_answering_task(),
-      fill_mask_task(),
-      image_classification_task(),
-      object_detection_task(),
-      image_segmentation_task(),
-      image_feature_extraction_task(),
-      audio_classification_task(),
-      automatic_speech_recognition_task(),
+      feature_extraction_task(),          text_classification_task(),
+      token_classification_task(),        question_answering_task(),
+      document_question_answering_task(), fill_mask_task(),
+      image_classification_task(),        object_detection_task(),
+      image_segmentation_task(),          image_feature_extraction_task(),
+      audio_classification_task(),        automatic_speech_recognition_task(),
   };
   return tasks;
 }

@@ -84,8 +84,8 @@ def inputs_for(
     audio_seconds: float | None = None,
 ) -> ModalityInputs:
     """The input builder of the task's modality, with the source's processor loaded."""
-    if sequence_length is not None and spec.modality != "text":
-        raise ModelExportError("--sequence-length applies to text models only")
+    if sequence_length is not None and spec.modality not in ("text", "document"):
+        raise ModelExportError("--sequence-length applies to text and document models only")
     if image_size is not None and spec.modality != "image":
         raise ModelExportError("--image-size applies to image models only")
     if audio_seconds is not None and spec.modality != "audio":
@@ -98,6 +98,10 @@ def inputs_for(
         from modelexport.export.image_inputs import ImageInputs
 
         return ImageInputs(source, spec, trust_remote_code, image_size=image_size)
+    if spec.modality == "document":
+        from modelexport.export.document_inputs import DocumentInputs
+
+        return DocumentInputs(source, spec, trust_remote_code, sequence_length=sequence_length)
     if spec.modality == "text":
         from modelexport.export.text_inputs import TextInputs
 
@@ -111,12 +115,15 @@ def task_module(spec: TaskSpec, model: Any, output_names: tuple[str, ...]) -> An
     from modelexport.export.onnx_export import (
         AudioFeaturesTaskOutputs,
         AudioTaskOutputs,
+        DocumentTaskOutputs,
         ImageTaskOutputs,
         TaskOutputs,
     )
 
     wrapper: type[TaskOutputs] = TaskOutputs
-    if spec.modality == "image":
+    if spec.modality == "document":
+        wrapper = DocumentTaskOutputs
+    elif spec.modality == "image":
         wrapper = ImageTaskOutputs
     elif spec.modality == "audio":
         # Whisper's encoder takes log-mel `input_features`; the others `input_values`.
@@ -131,6 +138,10 @@ def package_inputs(package_dir: Path, spec: TaskSpec, export_config: dict[str, A
         from modelexport.export.audio_inputs import package_inputs as audio_package_inputs
 
         return audio_package_inputs(package_dir, export_config)
+    if spec.modality == "document":
+        from modelexport.export.document_inputs import package_inputs as document_package_inputs
+
+        return document_package_inputs(package_dir, export_config)
     if spec.modality == "image":
         from modelexport.export.image_inputs import package_inputs as image_package_inputs
 
