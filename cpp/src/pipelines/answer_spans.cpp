@@ -2,6 +2,8 @@
 #include "pipelines/answer_spans.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "pipelines/numeric.h"
 
@@ -41,6 +43,37 @@ std::vector<TokenSpan> select_spans(const FloatTensor& start_logits, const Float
   if (handle_impossible_answer) min_null_score = std::min(min_null_score, start[0] * end[0]);
   start[0] = end[0] = 0.0;
   return best_spans(start, end, allowed, top_k, max_answer_len);
+}
+
+std::size_t window_length(std::optional<std::size_t> requested, std::optional<std::size_t> fixed,
+                          std::optional<std::int64_t> model_max, std::size_t cap,
+                          std::size_t fallback) {
+  const bool has_max = model_max && *model_max > 0;
+  std::size_t length = fallback;
+  if (requested) {
+    length = *requested;
+  } else if (fixed) {
+    length = *fixed;
+  } else if (has_max) {
+    length = std::min<std::size_t>(static_cast<std::size_t>(*model_max), cap);
+  }
+  if (fixed && length > *fixed) {
+    throw std::invalid_argument("max_seq_len " + std::to_string(length) +
+                                " exceeds the graph's fixed sequence length " +
+                                std::to_string(*fixed));
+  }
+  if (has_max && length > static_cast<std::size_t>(*model_max)) {
+    throw std::invalid_argument("max_seq_len " + std::to_string(length) +
+                                " exceeds the model's maximum length " +
+                                std::to_string(*model_max));
+  }
+  return length;
+}
+
+std::optional<std::size_t> optional_count(const Value& options, const char* name) {
+  const Value* value = options.find(name);
+  if (value == nullptr || value->is_null()) return std::nullopt;
+  return static_cast<std::size_t>(value->as_int());
 }
 
 }  // namespace modelexport::pipelines

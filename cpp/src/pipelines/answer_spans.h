@@ -11,6 +11,7 @@
 #include "modelexport/encoding.h"
 #include "modelexport/pipelines/question_answering.h"
 #include "modelexport/session.h"
+#include "modelexport/value.h"
 
 namespace modelexport::pipelines {
 
@@ -27,5 +28,15 @@ std::vector<TokenSpan> select_spans(const FloatTensor& start_logits, const Float
                                     const std::vector<bool>& allowed, std::size_t top_k,
                                     std::size_t max_answer_len, bool handle_impossible_answer,
                                     double& min_null_score);
+
+// The window length of an extractive-QA call: `requested`, else the graph's fixed length, else
+// min(the model's maximum, `cap`), else `fallback`. Throws std::invalid_argument when it exceeds
+// the fixed length or the model's maximum.
+std::size_t window_length(std::optional<std::size_t> requested, std::optional<std::size_t> fixed,
+                          std::optional<std::int64_t> model_max, std::size_t cap,
+                          std::size_t fallback);
+
+// A count option that may be absent or None (max_seq_len, doc_stride).
+std::optional<std::size_t> optional_count(const Value& options, const char* name);
 
 }  // namespace modelexport::pipelines

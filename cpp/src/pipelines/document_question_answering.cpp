@@ -81,25 +81,10 @@ std::vector<std::vector<DocumentAnswer>> DocumentQuestionAnsweringPipeline::oper
     throw std::invalid_argument("max_answer_len must be at least 1");
   }
   const auto& processor = runner_->processor_for<processors::DocumentProcessor>(kTaskName);
-  const auto model_max = runner_->package().max_length();
-  std::size_t max_seq_len = kDefaultMaxSeqLen;
-  if (options.max_seq_len) {
-    max_seq_len = *options.max_seq_len;
-  } else if (auto fixed = processor.fixed_length()) {
-    max_seq_len = *fixed;
-  } else if (model_max && *model_max > 0) {
-    max_seq_len = static_cast<std::size_t>(*model_max);
-  }
-  if (auto fixed = processor.fixed_length(); fixed && max_seq_len > *fixed) {
-    throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
-                                " exceeds the graph's fixed sequence length " +
-                                std::to_string(*fixed));
-  }
-  if (model_max && *model_max > 0 && max_seq_len > static_cast<std::size_t>(*model_max)) {
-    throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
-                                " exceeds the model's maximum length " +
-                                std::to_string(*model_max));
-  }
+  // transformers' default is the tokenizer's model_max_length, uncapped.
+  const std::size_t max_seq_len = pipelines::window_length(
+      options.max_seq_len, processor.fixed_length(), runner_->package().max_length(),
+      std::numeric_limits<std::size_t>::max(), kDefaultMaxSeqLen);
   const std::size_t doc_stride =
       options.doc_stride.value_or(std::min<std::size_t>(max_seq_len / 2, 256));
 
@@ -209,12 +194,6 @@ std::vector<std::vector<DocumentAnswer>> DocumentQuestionAnsweringPipeline::oper
 
 namespace {
 
-std::optional<std::size_t> optional_count(const Value& options, const char* name) {
-  const Value* value = options.find(name);
-  if (value == nullptr || value->is_null()) return std::nullopt;
-  return static_cast<std::size_t>(value->as_int());
-}
-
 class DocumentQuestionAnsweringTask final : public Pipeline {
  public:
   static constexpr const char* kTask = kTaskName;
@@ -300,9 +279,9 @@ class DocumentQuestionAnsweringTask final : public Pipeline {
     }
     DocumentQuestionAnsweringOptions dqa;
     dqa.top_k = static_cast<std::size_t>(options.find("top_k")->as_int());
-    dqa.doc_stride = optional_count(options, "doc_stride");
+    dqa.doc_stride = pipelines::optional_count(options, "doc_stride");
     dqa.max_answer_len = static_cast<std::size_t>(options.find("max_answer_len")->as_int());
-    dqa.max_seq_len = optional_count(options, "max_seq_len");
+    dqa.max_seq_len = pipelines::optional_count(options, "max_seq_len");
     dqa.handle_impossible_answer = options.find("handle_impossible_answer")->as_bool();
     if (const Value* lang = options.find("lang")) dqa.lang = lang->as_string();
     if (const Value* config = options.find("tesseract_config")) {

@@ -109,25 +109,9 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
   }
   const processors::TextProcessor& text =
       runner_->processor_for<processors::TextProcessor>("question-answering");
-  std::size_t max_seq_len = kDefaultMaxSeqLen;
-  if (options.max_seq_len) {
-    max_seq_len = *options.max_seq_len;
-  } else if (auto fixed = text.fixed_length()) {
-    max_seq_len = *fixed;
-  } else if (auto model_max = runner_->package().max_length(); model_max && *model_max > 0) {
-    max_seq_len = std::min<std::size_t>(static_cast<std::size_t>(*model_max), kDefaultMaxSeqLen);
-  }
-  if (auto fixed = text.fixed_length(); fixed && max_seq_len > *fixed) {
-    throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
-                                " exceeds the graph's fixed sequence length " +
-                                std::to_string(*fixed));
-  }
-  if (auto model_max = runner_->package().max_length();
-      model_max && *model_max > 0 && max_seq_len > static_cast<std::size_t>(*model_max)) {
-    throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
-                                " exceeds the model's maximum length " +
-                                std::to_string(*model_max));
-  }
+  const std::size_t max_seq_len = pipelines::window_length(options.max_seq_len, text.fixed_length(),
+                                                           runner_->package().max_length(),
+                                                           kDefaultMaxSeqLen, kDefaultMaxSeqLen);
   for (const auto& input : inputs) {
     if (input.question.empty() || input.context.empty()) {
       throw std::invalid_argument("question and context must not be empty");
@@ -227,12 +211,6 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
 
 namespace {
 
-std::optional<std::size_t> optional_count(const Value& options, const char* name) {
-  const Value* value = options.find(name);
-  if (value == nullptr || value->is_null()) return std::nullopt;
-  return static_cast<std::size_t>(value->as_int());
-}
-
 Value question_input(const Value& question, const Value& context) {
   return Value::object({{"question", question}, {"context", context}});
 }
@@ -318,9 +296,9 @@ class QuestionAnsweringTask final : public Pipeline {
     }
     QuestionAnsweringOptions qa;
     qa.top_k = static_cast<std::size_t>(options.find("top_k")->as_int());
-    qa.doc_stride = optional_count(options, "doc_stride");
+    qa.doc_stride = pipelines::optional_count(options, "doc_stride");
     qa.max_answer_len = static_cast<std::size_t>(options.find("max_answer_len")->as_int());
-    qa.max_seq_len = optional_count(options, "max_seq_len");
+    qa.max_seq_len = pipelines::optional_count(options, "max_seq_len");
     qa.handle_impossible_answer = options.find("handle_impossible_answer")->as_bool();
     qa.align_to_words = options.find("align_to_words")->as_bool();
     std::vector<Value> results;

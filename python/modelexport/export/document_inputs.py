@@ -24,6 +24,8 @@ from modelexport.export.text_inputs import (
     _make_tokenizer_config_portable,
     _sequence_length,
     ensure_pad_token,
+    load_tokenizer,
+    tokenizer_metadata,
 )
 
 if TYPE_CHECKING:
@@ -143,15 +145,7 @@ class DocumentInputs(ModalityInputs):
 
         self.source = source
         self.spec = spec
-        try:
-            self.processor = transformers.AutoTokenizer.from_pretrained(
-                source.path, trust_remote_code=trust_remote_code
-            )
-        except Exception as error:
-            raise ModelExportError(
-                f"{source.path}: cannot load a tokenizer ({first_line(error)})"
-            ) from None
-        ensure_pad_token(self.processor)
+        self.processor = load_tokenizer(source, trust_remote_code)
         self.image_processor: Any = None
         if (source.path / "preprocessor_config.json").is_file():
             try:
@@ -217,24 +211,9 @@ class DocumentInputs(ModalityInputs):
         )
 
     def processor_config(self, plan: ShapePlan, input_names: list[str]) -> dict[str, Any]:
-        tokenizer = self.processor
-        config: dict[str, Any] = {
-            "processor_type": "document",
-            "tokenizer_class": type(tokenizer).__name__,
-            "model_input_names": input_names,
-            "shapes": plan.shapes,
-            "model_max_length": tokenizer.model_max_length
-            if tokenizer.model_max_length < 1_000_000
-            else None,
-            "padding_side": tokenizer.padding_side,
-            "truncation_side": tokenizer.truncation_side,
-            "special_tokens": {k: str(v) for k, v in tokenizer.special_tokens_map.items()},
-            "pad_token_id": tokenizer.pad_token_id,
-            "token_boxes": token_boxes(tokenizer, self.uses_box_tokenizer),
-        }
-        tokenizer_config = self.source.path / "tokenizer_config.json"
-        if tokenizer_config.is_file():
-            config["tokenizer_config"] = json.loads(tokenizer_config.read_text(encoding="utf-8"))
+        config = tokenizer_metadata(self.processor, self.source.path, "document", plan)
+        config["model_input_names"] = input_names
+        config["token_boxes"] = token_boxes(self.processor, self.uses_box_tokenizer)
         if self.image_processor is not None:
             config["image_processor"] = json.loads(self.image_processor.to_json_string())
         return config
