@@ -13,6 +13,8 @@
 #                          regression inputs)
 #   image_decode_fuzz      bytes -> decode_image (JPEG, PNG, GIF, WebP, BMP), decoded images
 #                          re-encoded by encode_png (seeds: scripts/make_image_fuzz_seeds.py)
+#   document_inputs_fuzz   bytes -> document-QA word_boxes (JSON, as --input-file lines) or a
+#                          tesseract_config string (seeds: its regression inputs)
 #   audio_decode_fuzz      bytes -> decode_audio (libsndfile's formats), as stored and mixed
 #                          down and resampled (seeds: scripts/make_audio_fuzz_seeds.py)
 # Before fuzzing, each target replays cpp/fuzz/regressions/<target>/ (inputs of past findings,
@@ -30,7 +32,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_CO
   -DPython3_EXECUTABLE="$PWD/.venv/bin/python" >/dev/null
 cmake --build "$build" --target modelexport_tokenizer_json_fuzz modelexport_tokenizer_encode_fuzz \
   modelexport_package_open_fuzz modelexport_embedded_files_fuzz modelexport_image_decode_fuzz \
-  modelexport_audio_decode_fuzz
+  modelexport_audio_decode_fuzz modelexport_document_inputs_fuzz
 
 .venv/bin/python scripts/make_tokenizer_fixtures.py --out "$fixtures" --fuzz-seeds "$build/seeds"
 .venv/bin/python scripts/make_image_fuzz_seeds.py "$build/seeds/images"
@@ -75,4 +77,5 @@ fuzz package_open_fuzz "cpp/fuzz/regressions/package_open_fuzz"
 fuzz embedded_files_fuzz "cpp/fuzz/regressions/embedded_files_fuzz"
 fuzz image_decode_fuzz "$build/seeds/images"
 fuzz audio_decode_fuzz "$build/seeds/audio"
+fuzz document_inputs_fuzz "cpp/fuzz/regressions/document_inputs_fuzz"
 exit "$failed"

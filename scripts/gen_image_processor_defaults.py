@@ -28,6 +28,7 @@ CLASSES = [
     "DetrImageProcessor",
     "DPTImageProcessor",
     "EfficientNetImageProcessor",
+    "LayoutLMv3ImageProcessor",
     "MobileViTImageProcessor",
     "SegformerImageProcessor",
     "SiglipImageProcessor",

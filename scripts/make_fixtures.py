@@ -30,6 +30,12 @@ classification, shaped like real checkpoints with tiny sizes and the real featur
 settings (``preprocessor_config.json``). CTC fixtures get the wav2vec2-base-960h vocabulary
 (Wav2Vec2CTCTokenizer files) and a head tuned to transcribe speech into varied words.
 
+Document fixtures (``DOCUMENT_SPECS``): randomly initialised LayoutLM and LayoutLMv3 question
+answering models shaped like microsoft/layoutlm-base-uncased and microsoft/layoutlmv3-base with
+tiny sizes; LayoutLM with the BERT fixture's WordPiece tokenizer, LayoutLMv3 with a byte-level
+BPE LayoutLMv3Tokenizer trained like the RoBERTa fixture's and the real image processor
+settings (OCR on) at 32x32.
+
 Plus ``minilm``: a plain copy of the real sentence-transformers/all-MiniLM-L6-v2 folder.
 
 Output is byte-for-byte reproducible for a given set of library versions.  Each folder is
@@ -681,6 +687,64 @@ VISION_SPECS: Final[dict[str, VisionSpec]] = {
 # Audio fixtures
 # --------------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document fixture: the model class and config, the fixture tokenizer it takes (as an
+    architecture of ARCH_SPECS, with its class replaced) and its image processor, if any."""
+
+    source: str
+    model_class: str
+    config_class: str
+    config: dict[str, Any]
+    tokenizer_arch: str
+    tokenizer_class: str
+    processor_class: str | None = None
+    processor: dict[str, Any] = field(default_factory=dict)
+
+
+DOCUMENT_SPECS: Final[dict[str, DocumentSpec]] = {
+    "layoutlm-document-question-answering": DocumentSpec(
+        source="microsoft/layoutlm-base-uncased",
+        model_class="LayoutLMForQuestionAnswering",
+        config_class="LayoutLMConfig",
+        config={**_BERT_LIKE, "type_vocab_size": 2, "max_2d_position_embeddings": 1024},
+        tokenizer_arch="bert",
+        tokenizer_class="BertTokenizer",
+    ),
+    "layoutlmv3-document-question-answering": DocumentSpec(
+        source="microsoft/layoutlmv3-base",
+        model_class="LayoutLMv3ForQuestionAnswering",
+        config_class="LayoutLMv3Config",
+        # hidden_size = 4 * coordinate_size + 2 * shape_size, as in the real 768 = 4*128 + 2*128.
+        config={
+            **_ROBERTA_LIKE,
+            "hidden_size": 48,
+            "coordinate_size": 8,
+            "shape_size": 8,
+            "max_2d_position_embeddings": 1024,
+            "input_size": IMAGE,
+            "patch_size": 16,
+            "has_relative_attention_bias": True,
+            "has_spatial_attention_bias": True,
+            "rel_pos_bins": 32,
+            "max_rel_pos": 128,
+            "rel_2d_pos_bins": 64,
+            "max_rel_2d_pos": 256,
+        },
+        tokenizer_arch="roberta",
+        tokenizer_class="LayoutLMv3Tokenizer",
+        processor_class="LayoutLMv3ImageProcessor",
+        processor={
+            "size": {"height": IMAGE, "width": IMAGE},
+            "image_mean": _HALF,
+            "image_std": _HALF,
+            "apply_ocr": True,
+        },
+    ),
+}
+
+
 SAMPLING_RATE: Final = 16_000
 # The convolutional feature encoder of wav2vec2-style models as in the real checkpoints (7
 # layers, total stride 320: one frame per 20 ms), with 16 channels instead of 512.
@@ -1099,6 +1163,26 @@ def fixture_spec(name: str, arch: str, head: str) -> dict[str, Any]:
             "seed": fixture_seed(name),
             "versions": versions,
         }
+    if name in DOCUMENT_SPECS:
+        document = DOCUMENT_SPECS[name]
+        return {
+            "generator": GENERATOR_VERSION,
+            "name": name,
+            "arch": arch,
+            "head": head,
+            "source": document.source,
+            "model_class": document.model_class,
+            "config_class": document.config_class,
+            "config": document.config,
+            "tokenizer": {
+                **tokenizer_spec(document.tokenizer_arch),
+                "class": document.tokenizer_class,
+            },
+            "processor_class": document.processor_class,
+            "processor": document.processor,
+            "seed": fixture_seed(name),
+            "versions": versions,
+        }
     if name in PAIR_SPECS:
         pair = PAIR_SPECS[name]
         return {
@@ -1351,6 +1435,13 @@ def make_ctc_head_talk(model: Any, extractor: Any) -> None:
             model.lm_head.bias[catalog.CTC_VOCAB.index(token)] = -100.0
 
 
+def synthetic_page() -> Any:
+    """A white 200x100 page: what the sanity checks give the document pipeline beside words."""
+    from PIL import Image
+
+    return Image.new("RGB", (200, 100), "white")
+
+
 class Builder:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -1409,6 +1500,56 @@ class Builder:
         tokenizer.save_pretrained(dest)
         for filename, data in built.extra_files.items():
             (dest / filename).write_bytes(data)
+
+    def build_document_fixture(self, name: str, dest: Path) -> None:
+        self._import_heavy()
+        import dataclasses
+
+        import torch
+        import transformers
+
+        spec = DOCUMENT_SPECS[name]
+        arch = ARCH_SPECS[spec.tokenizer_arch]
+        builder = build_wordpiece if arch.tokenizer_kind == "wordpiece" else build_bpe
+        tokenizer = builder(
+            dataclasses.replace(arch, tokenizer_class=spec.tokenizer_class)
+        ).tokenizer
+        config_kwargs: dict[str, Any] = dict(spec.config)
+        config_kwargs["vocab_size"] = len(tokenizer)
+        config_kwargs["pad_token_id"] = tokenizer.pad_token_id
+        for key in ("bos_token_id", "eos_token_id"):
+            if getattr(tokenizer, key, None) is not None:
+                config_kwargs[key] = getattr(tokenizer, key)
+        config = getattr(transformers, spec.config_class)(**config_kwargs)
+        torch.manual_seed(fixture_seed(name))
+        model = getattr(transformers, spec.model_class)(config)
+        model.eval()
+        model.save_pretrained(dest, safe_serialization=True)
+        tokenizer.save_pretrained(dest)
+        if spec.processor_class is not None:
+            processor_class = getattr(transformers, spec.processor_class + "Pil")
+            processor_class(**spec.processor).save_pretrained(dest)
+
+    def sanity_check_document(self, folder: Path, name: str) -> None:
+        self._import_heavy()
+        import transformers
+
+        spec = DOCUMENT_SPECS[name]
+        pipe = transformers.pipeline("document-question-answering", model=str(folder))
+        if type(pipe.model).__name__ != spec.model_class:
+            raise RuntimeError(f"{name}: loads as {type(pipe.model).__name__}")
+        words = [
+            ("Total", [10, 10, 60, 30]),
+            ("due", [70, 10, 110, 30]),
+            ("42", [120, 10, 150, 30]),
+        ]
+        image = synthetic_page()
+        answers = pipe(image=image, question=SANITY_QUESTIONS[0], word_boxes=words, top_k=2)
+        if not answers or any(
+            a["answer"] not in ("Total", "due", "42", "Total due", "due 42", "Total due 42")
+            for a in answers
+        ):
+            raise RuntimeError(f"{name}: unexpected answers {answers}")
 
     def _pair_unigram(self, spec: PairSpec, dest: Path) -> tuple[Any, dict[str, int]]:
         import transformers
@@ -1722,6 +1863,9 @@ def build_one(builder: Builder, out: Path, fixture: Fixture, stamp: str) -> None
         if fixture.name in VISION_SPECS:
             builder.build_vision_fixture(fixture.name, tmp)
             builder.sanity_check_vision(tmp, fixture.name, fixture.arch, fixture.head)
+        elif fixture.name in DOCUMENT_SPECS:
+            builder.build_document_fixture(fixture.name, tmp)
+            builder.sanity_check_document(tmp, fixture.name)
         elif fixture.name in PAIR_SPECS:
             builder.build_pair_fixture(fixture.name, tmp)
         elif fixture.name in AUDIO_SPECS:

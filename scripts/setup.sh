@@ -13,7 +13,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 DEBS=(cmake ninja-build g++ libprotobuf-dev protobuf-compiler nlohmann-json3-dev libgtest-dev
       zlib1g-dev clang-format python3-venv libonig-dev clang libcli11-dev pkg-config
       libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libexif-dev libstb-dev
-      libsndfile1-dev libsoxr-dev libkissfft-dev asterisk-core-sounds-en-wav alsa-utils)
+      libsndfile1-dev libsoxr-dev libkissfft-dev asterisk-core-sounds-en-wav alsa-utils
+      libtesseract-dev tesseract-ocr tesseract-ocr-eng)
 missing=()
 for deb in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")

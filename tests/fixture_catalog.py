@@ -104,6 +104,15 @@ PAIR_FIXTURES: Final[list[tuple[str, str, str]]] = [
     ("siglip-zero-shot-image-classification", "siglip", "zero-shot-image-classification"),
 ]
 
+#: Tiny random-weight document question answering models ``(name, arch, head)``: LayoutLM
+#: (words + boxes; the BERT WordPiece fixture tokenizer) and LayoutLMv3 (+ the page image; a
+#: byte-level BPE tokenizer trained like the RoBERTa fixture's), from the real configs of
+#: microsoft/layoutlm-base-uncased and microsoft/layoutlmv3-base scaled down.
+DOCUMENT_FIXTURES: Final[list[tuple[str, str, str]]] = [
+    ("layoutlm-document-question-answering", "layoutlm", "document-question-answering"),
+    ("layoutlmv3-document-question-answering", "layoutlmv3", "document-question-answering"),
+]
+
 #: Copy of the real sentence-transformers/all-MiniLM-L6-v2 folder (BERT, ~90 MB).
 #: Not part of ``FIXTURES`` because it is much bigger than the tiny ones.
 MINILM: Final[tuple[str, str, str]] = ("minilm", "bert", "feature-extraction")
@@ -114,6 +123,7 @@ ALL_FIXTURES: Final[list[tuple[str, str, str]]] = [
     *VISION_FIXTURES,
     *AUDIO_FIXTURES,
     *PAIR_FIXTURES,
+    *DOCUMENT_FIXTURES,
     MINILM,
 ]
 

@@ -222,6 +222,18 @@ CONFIGS = {
         "size": {"height": 200, "width": 150},
         "size_divisor": 32,
     },
+    # As published but for apply_ocr (the words are tests/test_document_qa.py's; pixels here).
+    "microsoft/layoutlmv3-base (apply_ocr off)": {
+        "apply_ocr": False,
+        "do_normalize": True,
+        "do_resize": True,
+        "feature_extractor_type": "LayoutLMv3FeatureExtractor",
+        "image_mean": [0.5, 0.5, 0.5],
+        "image_std": [0.5, 0.5, 0.5],
+        "ocr_lang": None,
+        "resample": 2,
+        "size": 224,
+    },
     "vit (do_pad to pad_size, no resize)": {
         "do_pad": True,
         "do_resize": False,

@@ -183,6 +183,25 @@ def load_image(source: bytes | str, max_pixels: int | None = None) -> Annotated[
     Decodes an image file (path) or its bytes to an RGB uint8 array of shape (height, width, 3), equal to transformers' load_image: ImageOps.exif_transpose(Image.open(f)).convert('RGB'). JPEG, PNG, GIF (first frame), WebP and BMP; max_pixels defaults to Pillow's decompression-bomb limit. Raises ValueError for bad data.
     """
 
+class OcrWords:
+    """Words Tesseract read and their pixel boxes (x0, y0, x1, y1)."""
+
+    @property
+    def words(self) -> list[str]: ...
+
+    @property
+    def boxes(self) -> list[list[int]]: ...
+
+def ocr_words(pixels: Annotated[NDArray[numpy.uint8], dict(order='C', device='cpu', writable=False)], lang: str = '', tesseract_config: str = '') -> OcrWords:
+    """
+    Tesseract OCR of a uint8 image array ((height, width) gray or (height, width, 3) RGB) as pytesseract.image_to_data(image, lang=lang, config=tesseract_config) reads it, blank words dropped. Raises ValueError for a bad config, image or language.
+    """
+
+def normalize_box(box: Sequence[int], width: int, height: int) -> list[int]:
+    """
+    A pixel box scaled to 0..1000 of the page as transformers' normalize_box does.
+    """
+
 class PipelineError(ValueError):
     pass
 

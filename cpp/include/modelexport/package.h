@@ -51,6 +51,8 @@ class Package {
   // The audio feature extractor's configuration, the same way: hf_processor_config
   // "feature_extractor", else preprocessor_config.json.
   std::string feature_extractor_config() const;
+  // hf_processor_config as JSON text ("{}" when the package has none).
+  std::string processor_config_json() const;
   // config.json as the package carries it (JSON text).
   const std::string& model_config_json() const;
   // A file of the package by its relative name ("tokenizer.json", "vocab.json",

@@ -29,6 +29,7 @@ enum class OptionKind {
   kText,         // a string
   kTextOrTexts,  // a string or a list of strings (command line: one string)
   kTexts,        // a list of strings (command line: A,B,...)
+  kValue,        // any value the task checks itself (an image, word boxes); Python only
 };
 
 // One call option of a task, named as the transformers pipeline names the keyword argument
@@ -48,7 +49,7 @@ using PipelineFactory = std::unique_ptr<Pipeline> (*)(std::shared_ptr<const Pack
 
 struct TaskInfo {
   std::string name;       // transformers' pipeline task name
-  std::string modality;   // "text", "image" or "audio"
+  std::string modality;   // "text", "image", "audio" or "document"
   std::string processor;  // the processor_type that prepares inputs: "tokenizer", "image", "audio"
   std::string auto_model_class;      // the transformers class that loads the head
   std::string ort_model_class;       // Optimum's ORTModelFor* class for the package

@@ -74,6 +74,12 @@ class Tokenizer {
   // Throws std::invalid_argument when truncation cannot be satisfied (as tokenizers does).
   Encoding encode(std::string_view text, std::optional<std::string_view> pair = std::nullopt,
                   bool add_special_tokens = true) const;
+  // Encodes words that are already split (transformers' is_split_into_words, tokenizers'
+  // is_pretokenized), one sequence or a pair: each word normalized, pre-tokenized and tokenized
+  // on its own, its tokens given its index as word id and offsets within the word.
+  Encoding encode_words(const std::vector<std::string>& words,
+                        const std::optional<std::vector<std::string>>& pair = std::nullopt,
+                        bool add_special_tokens = true) const;
   // Like encode() for each input; padding to the longest applies across the batch.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
                                      bool add_special_tokens = true) const;

@@ -109,4 +109,18 @@ std::vector<Value> read_path_lines(const std::string& path) {
   });
 }
 
+std::vector<Value> read_document_lines(const std::string& path) {
+  return read_lines(path, [](const std::string& line, const std::string& where) {
+    if (line.front() != '{' && line.front() != '"') return Value(line);
+    const auto value = parse_line(line, where);
+    if (value.is_string()) return Value(value.get<std::string>());
+    if (!value.is_object() || !has_string(value, "image")) {
+      throw std::invalid_argument(where +
+                                  ": expected a path or {\"image\": path, \"question\": ..., "
+                                  "\"word_boxes\": [[word, [x0, y0, x1, y1]], ...]}");
+    }
+    return to_value(value);
+  });
+}
+
 }  // namespace modelexport::cli

@@ -23,6 +23,11 @@ std::vector<Value> read_input_lines(const std::string& path);
 // string ("photo.jpg") is that string, so JSON-lines files work too.
 std::vector<Value> read_path_lines(const std::string& path);
 
+// Reads `path` as document-question-answering inputs, one per line: an image path (as
+// read_path_lines) or a JSON object {"image": path, "question": ..., "word_boxes": [[word,
+// [x0, y0, x1, y1]], ...]} (the pipeline checks its members).
+std::vector<Value> read_document_lines(const std::string& path);
+
 // A JSON document as a Value (numbers: integers stay integers).
 Value to_value(const nlohmann::json& json);
 

@@ -136,6 +136,8 @@ void define_task_option(CLI::App& app, RunArguments& a, const std::string& name,
           [&a, name](const std::string& v) { a.options.set(name, Value::list(split_list(v))); },
           option.help);
       return;
+    case OptionKind::kValue:
+      return;  // structured inputs come in --input-file's JSON lines
   }
 }
 
@@ -208,8 +210,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     Value::Array inputs;
     for (const auto& text : a.texts) inputs.emplace_back(text);
     if (!a.input_file.empty()) {
-      auto lines =
-          task.modality == "text" ? read_input_lines(a.input_file) : read_path_lines(a.input_file);
+      auto lines = task.modality == "text"       ? read_input_lines(a.input_file)
+                   : task.modality == "document" ? read_document_lines(a.input_file)
+                                                 : read_path_lines(a.input_file);
       for (auto& input : lines) inputs.push_back(std::move(input));
     }
     if (inputs.empty() && a.options.find("context") == nullptr) {

@@ -327,6 +327,10 @@ std::string Package::feature_extractor_config() const {
                            "feature extractor");
 }
 
+std::string Package::processor_config_json() const {
+  return impl_->processor_config.is_object() ? impl_->processor_config.dump() : "{}";
+}
+
 const std::string& Package::model_config_json() const { return impl_->model_config_text; }
 
 std::optional<SentencePooling> Package::sentence_pooling() const {

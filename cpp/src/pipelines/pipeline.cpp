@@ -71,6 +71,8 @@ Value checked_option(const TaskOption& option, const Value& value) {
       if (value.is_string()) return Value(Value::Array{value});
       if (!is_texts(value)) bad_option(option, "a list of strings", value);
       return value;
+    case OptionKind::kValue:
+      return value;
   }
   return value;
 }

@@ -9,6 +9,7 @@
 #include "modelexport/pipelines/question_answering.h"
 
 #include "modelexport/package.h"
+#include "pipelines/answer_spans.h"
 #include "pipelines/model_runner.h"
 #include "pipelines/numeric.h"
 #include "pipelines/task_support.h"
@@ -20,16 +21,6 @@ namespace modelexport {
 namespace {
 
 constexpr std::size_t kDefaultMaxSeqLen = 384;
-
-// Probabilities over the window: masked positions get logit -10000 like transformers.
-std::vector<double> masked_softmax(const FloatTensor& logits, const std::vector<bool>& allowed) {
-  std::vector<double> p(logits.data.begin(), logits.data.end());
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (!allowed[i]) p[i] = -10000.0;
-  }
-  pipelines::softmax_in_place(p);
-  return p;
-}
 
 // Python's str.lower(), per character (what transformers compares answer texts with).
 std::string lowercase(const std::string& text) {
@@ -118,25 +109,9 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
   }
   const processors::TextProcessor& text =
       runner_->processor_for<processors::TextProcessor>("question-answering");
-  std::size_t max_seq_len = kDefaultMaxSeqLen;
-  if (options.max_seq_len) {
-    max_seq_len = *options.max_seq_len;
-  } else if (auto fixed = text.fixed_length()) {
-    max_seq_len = *fixed;
-  } else if (auto model_max = runner_->package().max_length(); model_max && *model_max > 0) {
-    max_seq_len = std::min<std::size_t>(static_cast<std::size_t>(*model_max), kDefaultMaxSeqLen);
-  }
-  if (auto fixed = text.fixed_length(); fixed && max_seq_len > *fixed) {
-    throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
-                                " exceeds the graph's fixed sequence length " +
-                                std::to_string(*fixed));
-  }
-  if (auto model_max = runner_->package().max_length();
-      model_max && *model_max > 0 && max_seq_len > static_cast<std::size_t>(*model_max)) {
-    throw std::invalid_argument("max_seq_len " + std::to_string(max_seq_len) +
-                                " exceeds the model's maximum length " +
-                                std::to_string(*model_max));
-  }
+  const std::size_t max_seq_len = pipelines::window_length(options.max_seq_len, text.fixed_length(),
+                                                           runner_->package().max_length(),
+                                                           kDefaultMaxSeqLen, kDefaultMaxSeqLen);
   for (const auto& input : inputs) {
     if (input.question.empty() || input.context.empty()) {
       throw std::invalid_argument("question and context must not be empty");
@@ -187,28 +162,18 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
     const std::size_t owner = window_owner[w];
     const Encoding& e = rows[w].input.encoding;
     // Context tokens may hold the answer; so may the [CLS] token (it stands for "no answer").
-    std::vector<bool> allowed(e.size());
-    for (std::size_t t = 0; t < e.size(); ++t) {
-      const bool masked = question_first && e.sequence_ids[t] != 1;
-      const bool is_cls = cls_id_ && e.ids[t] == *cls_id_;
-      allowed[t] = (!masked || is_cls) && e.attention_mask[t] == 1;
-    }
+    const std::vector<bool> allowed = pipelines::answer_positions(e, question_first, cls_id_);
     pipelines::check_output(rows[w].outputs[0], "start_logits", {e.size()});
     pipelines::check_output(rows[w].outputs[1], "end_logits", {e.size()});
-    std::vector<double> start = masked_softmax(rows[w].outputs[0], allowed);
-    std::vector<double> end = masked_softmax(rows[w].outputs[1], allowed);
-    if (options.handle_impossible_answer) {
-      min_null_score[owner] = std::min(min_null_score[owner], start[0] * end[0]);
-    }
-    start[0] = end[0] = 0.0;
     const std::string& context = inputs[owner].context;
     // transformers looks further than top_k when aligning to words (spans may merge).
     const std::size_t most = std::numeric_limits<std::size_t>::max();
     const std::size_t candidates = !options.align_to_words           ? options.top_k
                                    : options.top_k > (most - 10) / 2 ? most
                                                                      : options.top_k * 2 + 10;
-    for (const TokenSpan& span :
-         best_spans(start, end, allowed, candidates, options.max_answer_len)) {
+    for (const TokenSpan& span : pipelines::select_spans(
+             rows[w].outputs[0], rows[w].outputs[1], allowed, candidates, options.max_answer_len,
+             options.handle_impossible_answer, min_null_score[owner])) {
       std::size_t from = e.offsets[span.start].first;
       std::size_t to = e.offsets[span.end].second;
       if (options.align_to_words && e.word_ids[span.start] >= 0 && e.word_ids[span.end] >= 0) {
@@ -245,12 +210,6 @@ std::vector<std::vector<Answer>> QuestionAnsweringPipeline::operator()(
 }
 
 namespace {
-
-std::optional<std::size_t> optional_count(const Value& options, const char* name) {
-  const Value* value = options.find(name);
-  if (value == nullptr || value->is_null()) return std::nullopt;
-  return static_cast<std::size_t>(value->as_int());
-}
 
 Value question_input(const Value& question, const Value& context) {
   return Value::object({{"question", question}, {"context", context}});
@@ -337,9 +296,9 @@ class QuestionAnsweringTask final : public Pipeline {
     }
     QuestionAnsweringOptions qa;
     qa.top_k = static_cast<std::size_t>(options.find("top_k")->as_int());
-    qa.doc_stride = optional_count(options, "doc_stride");
+    qa.doc_stride = pipelines::optional_count(options, "doc_stride");
     qa.max_answer_len = static_cast<std::size_t>(options.find("max_answer_len")->as_int());
-    qa.max_seq_len = optional_count(options, "max_seq_len");
+    qa.max_seq_len = pipelines::optional_count(options, "max_seq_len");
     qa.handle_impossible_answer = options.find("handle_impossible_answer")->as_bool();
     qa.align_to_words = options.find("align_to_words")->as_bool();
     std::vector<Value> results;

@@ -9,6 +9,7 @@ TaskInfo text_classification_task();
 TaskInfo token_classification_task();
 TaskInfo question_answering_task();
 TaskInfo zero_shot_classification_task();
+TaskInfo document_question_answering_task();
 TaskInfo fill_mask_task();
 TaskInfo image_classification_task();
 TaskInfo object_detection_task();
@@ -25,6 +26,7 @@ const std::vector<TaskInfo>& task_registry() {
       token_classification_task(),
       question_answering_task(),
       zero_shot_classification_task(),
+      document_question_answering_task(),
       fill_mask_task(),
       image_classification_task(),
       object_detection_task(),

@@ -53,6 +53,7 @@ constexpr Recipe kRecipes[] = {
     {"DetrImageProcessor", ResizeKind::kDetr, false, true, false, false, true, false},
     {"DPTImageProcessor", ResizeKind::kDpt, false, true, false, false, false, true},
     {"EfficientNetImageProcessor", ResizeKind::kGeneric, true, true, true, false, false, false},
+    {"LayoutLMv3ImageProcessor", ResizeKind::kGeneric, false, true, false, false, false, false},
     {"MobileViTImageProcessor", ResizeKind::kGeneric, true, false, false, true, false, false},
     {"SegformerImageProcessor", ResizeKind::kGeneric, false, true, false, false, false, false},
     {"SiglipImageProcessor", ResizeKind::kGeneric, false, true, false, false, false, false},

@@ -4,7 +4,9 @@
 // tokenizers come first, image and audio processors plug in beside them.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -46,7 +48,9 @@ struct Prepared {
   Prepared() = default;
   Prepared(Encoding text) : encoding(std::move(text)) {}  // NOLINT: implicit, as {encoding}
 
-  Encoding encoding;    // text: the input's tokens (unpadded until the batch is fed)
+  Encoding encoding;  // text: the input's tokens (unpadded until the batch is fed)
+  // document: each token's box (0..1000: x0, y0, x1, y1), unpadded like `encoding`
+  std::vector<std::array<std::int64_t, 4>> token_boxes;
   PreparedImage image;  // image: the preprocessed pixels and their geometry
   PreparedAudio audio;  // audio: the clip's features
 };

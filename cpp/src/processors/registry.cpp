@@ -5,6 +5,7 @@
 
 #include "modelexport/package.h"
 #include "processors/audio_processor.h"
+#include "processors/document_processor.h"
 #include "processors/image_processor.h"
 #include "processors/processor.h"
 #include "processors/text_processor.h"
@@ -24,6 +25,7 @@ const std::map<std::string, Factory>& factories() {
       {TextProcessor::kType, make<TextProcessor>},
       {ImageProcessor::kType, make<ImageProcessor>},
       {AudioProcessor::kType, make<AudioProcessor>},
+      {DocumentProcessor::kType, make<DocumentProcessor>},
   };
   return registry;
 }

@@ -17,8 +17,10 @@ const std::vector<std::int64_t>& feature(const Encoding& e, const std::string& n
   return e.type_ids;
 }
 
+}  // namespace
+
 // tokenizer.json of the package (beside the model, or embedded in a single file).
-Tokenizer load_tokenizer(const Package& package) {
+Tokenizer package_tokenizer(const Package& package) {
   const std::string name = "tokenizer.json";
   if (!package.has_file(name)) {
     throw std::invalid_argument(package.file_origin(name) +
@@ -27,10 +29,8 @@ Tokenizer load_tokenizer(const Package& package) {
   return Tokenizer::from_json_string(package.file_contents(name), package.file_origin(name));
 }
 
-}  // namespace
-
 TextProcessor::TextProcessor(const Package& package, const runtime::ShapePolicy& policy)
-    : tokenizer_(load_tokenizer(package)) {
+    : tokenizer_(package_tokenizer(package)) {
   for (const auto& spec : policy.inputs()) {
     const bool known = std::find(std::begin(kTextInputs), std::end(kTextInputs), spec.name) !=
                        std::end(kTextInputs);

@@ -15,6 +15,10 @@
 
 namespace modelexport::processors {
 
+// tokenizer.json of the package (beside the model, or embedded in a single file); throws
+// std::invalid_argument naming it when the package has none.
+Tokenizer package_tokenizer(const Package& package);
+
 class TextProcessor final : public Processor {
  public:
   static constexpr const char* kType = "tokenizer";

@@ -72,6 +72,7 @@ void bind_tokenizer(nb::module_& m);        // tokenizer_bindings.cpp
 void bind_image_processor(nb::module_& m);  // image_processor_bindings.cpp
 void bind_audio(nb::module_& m);            // audio_bindings.cpp
 void bind_audio_features(nb::module_& m);   // audio_feature_bindings.cpp
+void bind_ocr(nb::module_& m);              // ocr_bindings.cpp
 
 NB_MODULE(_native, m) {
   m.doc() = "modelexport C++ core";
@@ -222,6 +223,7 @@ NB_MODULE(_native, m) {
       "8-bit interleaved pixels resized as Pillow's Image.resize does (resample: PIL's filter "
       "number).");
   bind_image(m);
+  bind_ocr(m);
   bind_pipelines(m);
   bind_tokenizer(m);
   bind_image_processor(m);

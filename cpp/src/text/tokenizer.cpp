@@ -115,8 +115,10 @@ std::size_t added_tokens(const Pipeline& p, bool is_pair) {
   return p.post_processor ? p.post_processor->added_tokens(is_pair) : 0;
 }
 
-// tokenizers' encode_single_sequence + do_tokenize + into_encoding (character offsets).
-EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uint32_t type_id) {
+// tokenizers' encode_single_sequence + do_tokenize + into_encoding (character offsets). A
+// pre-tokenized word (`word_index`) gives all its tokens that word index.
+EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uint32_t type_id,
+                             std::optional<std::uint32_t> word_index = std::nullopt) {
   PreTokenizedString pre_tokenized =
       p.added.extract_and_normalize(p.normalizer.get(), to_valid_utf8(input));
   if (p.pre_tokenizer) p.pre_tokenizer->pre_tokenize(pre_tokenized);
@@ -161,11 +163,28 @@ EncodingData encode_sequence(const Pipeline& p, std::string_view input, std::uin
               split.normalized.normalized_to_original(token.offsets.first, token.offsets.second)) {
         offsets = {shift + original->first, shift + original->second};
       }
-      encoding.push(token.id, std::move(token.value), to_chars.convert(offsets), word, type_id, 0);
+      encoding.push(token.id, std::move(token.value), to_chars.convert(offsets),
+                    word_index.value_or(word), type_id, 0);
     }
     ++word;
   }
   return encoding;
+}
+
+// tokenizers' encode_single_sequence on an InputSequence::PreTokenized: each word through the
+// whole pipeline on its own, the encodings merged without growing offsets (each word's offsets
+// stay relative to that word).
+EncodingData encode_words(const Pipeline& p, const std::vector<std::string>& words,
+                          std::uint32_t type_id) {
+  EncodingData merged;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > std::numeric_limits<std::uint32_t>::max()) {
+      throw std::invalid_argument("too many words to encode");
+    }
+    merged.merge_with(encode_sequence(p, words[i], type_id, static_cast<std::uint32_t>(i)),
+                      /*growing_offsets=*/false);
+  }
+  return merged;
 }
 
 // tokenizers' truncate_encodings.
@@ -259,6 +278,14 @@ struct Tokenizer::Impl {
     text::EncodingData first = text::encode_sequence(p, input, 0);
     std::optional<text::EncodingData> second;
     if (pair) second = text::encode_sequence(p, *pair, 1);
+    return post_process(std::move(first), std::move(second), add_special_tokens);
+  }
+
+  // tokenizers' post_process: truncation, then the post-processor's special tokens.
+  text::EncodingData post_process(text::EncodingData first,
+                                  std::optional<text::EncodingData> second,
+                                  bool add_special_tokens) const {
+    const text::Pipeline& p = *pipeline;
     if (truncation) {
       TruncationOptions params = *truncation;
       const std::size_t n_added = text::added_tokens(p, second.has_value());
@@ -338,6 +365,19 @@ Encoding Tokenizer::encode(std::string_view text, std::optional<std::string_view
                            bool add_special_tokens) const {
   std::vector<text::EncodingData> one;
   one.push_back(impl_->encode_unpadded(text, pair, add_special_tokens));
+  if (impl_->padding) text::pad_encodings(one, *impl_->padding);
+  return std::move(one.front()).to_public();
+}
+
+Encoding Tokenizer::encode_words(const std::vector<std::string>& words,
+                                 const std::optional<std::vector<std::string>>& pair,
+                                 bool add_special_tokens) const {
+  const text::Pipeline& p = *impl_->pipeline;
+  std::optional<text::EncodingData> second;
+  if (pair) second = text::encode_words(p, *pair, 1);
+  std::vector<text::EncodingData> one;
+  one.push_back(
+      impl_->post_process(text::encode_words(p, words, 0), std::move(second), add_special_tokens));
   if (impl_->padding) text::pad_encodings(one, *impl_->padding);
   return std::move(one.front()).to_public();
 }

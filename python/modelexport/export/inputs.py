@@ -89,8 +89,8 @@ def inputs_for(
     audio_seconds: float | None = None,
 ) -> ModalityInputs:
     """The input builder of the task's modality, with the source's processor loaded."""
-    if sequence_length is not None and spec.modality not in ("text", "image-text"):
-        raise ModelExportError("--sequence-length applies to text models only")
+    if sequence_length is not None and spec.modality not in ("text", "document", "image-text"):
+        raise ModelExportError("--sequence-length applies to models that read text only")
     if image_size is not None and spec.modality not in ("image", "image-text"):
         raise ModelExportError("--image-size applies to image models only")
     if audio_seconds is not None and spec.modality != "audio":
@@ -109,6 +109,10 @@ def inputs_for(
         return ImageTextInputs(
             source, spec, trust_remote_code, sequence_length=sequence_length, image_size=image_size
         )
+    if spec.modality == "document":
+        from modelexport.export.document_inputs import DocumentInputs
+
+        return DocumentInputs(source, spec, trust_remote_code, sequence_length=sequence_length)
     if spec.modality == "text":
         from modelexport.export.text_inputs import TextInputs
 
@@ -122,13 +126,16 @@ def task_module(spec: TaskSpec, model: Any, output_names: tuple[str, ...]) -> An
     from modelexport.export.onnx_export import (
         AudioFeaturesTaskOutputs,
         AudioTaskOutputs,
+        DocumentTaskOutputs,
         ImageTaskOutputs,
         ImageTextTaskOutputs,
         TaskOutputs,
     )
 
     wrapper: type[TaskOutputs] = TaskOutputs
-    if spec.modality == "image":
+    if spec.modality == "document":
+        wrapper = DocumentTaskOutputs
+    elif spec.modality == "image":
         wrapper = ImageTaskOutputs
     elif spec.modality == "image-text":
         wrapper = ImageTextTaskOutputs
@@ -149,6 +156,10 @@ def package_inputs(package_dir: Path, spec: TaskSpec, export_config: dict[str, A
         from modelexport.export.image_text_inputs import package_inputs as pair_package_inputs
 
         return pair_package_inputs(package_dir, export_config)
+    if spec.modality == "document":
+        from modelexport.export.document_inputs import package_inputs as document_package_inputs
+
+        return document_package_inputs(package_dir, export_config)
     if spec.modality == "image":
         from modelexport.export.image_inputs import package_inputs as image_package_inputs
 

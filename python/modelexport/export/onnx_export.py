@@ -109,6 +109,29 @@ class ImageTextTaskOutputs(TaskOutputs):
         return tuple(outputs[name] for name in self.output_names)
 
 
+class DocumentTaskOutputs(TaskOutputs):
+    """TaskOutputs for document models (LayoutLM): tokens with their word boxes (bbox), and the
+    page image (pixel_values) for the models that read it (LayoutLMv3)."""
+
+    def forward(  # type: ignore[override]
+        self,
+        input_ids: torch.Tensor,
+        bbox: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        token_type_ids: torch.Tensor | None = None,
+        pixel_values: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, ...]:
+        kwargs = {"input_ids": input_ids, "bbox": bbox}
+        if attention_mask is not None:
+            kwargs["attention_mask"] = attention_mask
+        if token_type_ids is not None:
+            kwargs["token_type_ids"] = token_type_ids
+        if pixel_values is not None:
+            kwargs["pixel_values"] = pixel_values
+        outputs = self.model(**kwargs, return_dict=True)
+        return tuple(outputs[name] for name in self.output_names)
+
+
 @dataclass(frozen=True)
 class ExportOutcome:
     exporter: str  # "dynamo" or "torchscript"

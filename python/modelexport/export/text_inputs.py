@@ -115,19 +115,10 @@ class TextInputs(ModalityInputs):
         *,
         sequence_length: int | None,
     ) -> None:
-        import transformers
 
         self.source = source
         self.spec = spec
-        try:
-            self.processor = transformers.AutoTokenizer.from_pretrained(
-                source.path, trust_remote_code=trust_remote_code
-            )
-        except Exception as error:
-            raise ModelExportError(
-                f"{source.path}: cannot load a tokenizer ({first_line(error)})"
-            ) from None
-        ensure_pad_token(self.processor)
+        self.processor = load_tokenizer(source, trust_remote_code)
         self.requested_length = sequence_length
         self.sequence_length = sequence_length or DEFAULT_SEQUENCE_LENGTH
 
@@ -181,23 +172,8 @@ class TextInputs(ModalityInputs):
         )
 
     def processor_config(self, plan: ShapePlan, input_names: list[str]) -> dict[str, Any]:
-        tokenizer = self.processor
-        config: dict[str, Any] = {
-            "processor_type": "tokenizer",
-            "tokenizer_class": type(tokenizer).__name__,
-            "model_input_names": input_names,
-            "shapes": plan.shapes,
-            "model_max_length": tokenizer.model_max_length
-            if tokenizer.model_max_length < 1_000_000
-            else None,
-            "padding_side": tokenizer.padding_side,
-            "truncation_side": tokenizer.truncation_side,
-            "special_tokens": {k: str(v) for k, v in tokenizer.special_tokens_map.items()},
-            "pad_token_id": tokenizer.pad_token_id,
-        }
-        tokenizer_config = self.source.path / "tokenizer_config.json"
-        if tokenizer_config.is_file():
-            config["tokenizer_config"] = json.loads(tokenizer_config.read_text(encoding="utf-8"))
+        config = tokenizer_metadata(self.processor, self.source.path, "tokenizer", plan)
+        config["model_input_names"] = input_names
         sentence_transformers = _sentence_transformers_config(self.source.path)
         if sentence_transformers:
             config["sentence_transformers"] = sentence_transformers
@@ -241,6 +217,45 @@ def package_inputs(
         pairs=spec.uses_text_pairs,
         batch_size=3 if shapes.dynamic else shapes.batch_size,
     )
+
+
+def load_tokenizer(source: ModelSource, trust_remote_code: bool) -> Any:
+    """The source's tokenizer (AutoTokenizer), with a pad token for fixed shapes."""
+    import transformers
+
+    try:
+        tokenizer = transformers.AutoTokenizer.from_pretrained(
+            source.path, trust_remote_code=trust_remote_code
+        )
+    except Exception as error:
+        raise ModelExportError(
+            f"{source.path}: cannot load a tokenizer ({first_line(error)})"
+        ) from None
+    ensure_pad_token(tokenizer)
+    return tokenizer
+
+
+def tokenizer_metadata(
+    tokenizer: Any, source_path: Path, processor_type: str, plan: ShapePlan
+) -> dict[str, Any]:
+    """The tokenizer's fields of hf_processor_config (docs/package_format.md)."""
+    config: dict[str, Any] = {
+        "processor_type": processor_type,
+        "tokenizer_class": type(tokenizer).__name__,
+        "model_input_names": list(tokenizer.model_input_names),
+        "shapes": plan.shapes,
+        "model_max_length": tokenizer.model_max_length
+        if tokenizer.model_max_length < 1_000_000
+        else None,
+        "padding_side": tokenizer.padding_side,
+        "truncation_side": tokenizer.truncation_side,
+        "special_tokens": {k: str(v) for k, v in tokenizer.special_tokens_map.items()},
+        "pad_token_id": tokenizer.pad_token_id,
+    }
+    tokenizer_config = source_path / "tokenizer_config.json"
+    if tokenizer_config.is_file():
+        config["tokenizer_config"] = json.loads(tokenizer_config.read_text(encoding="utf-8"))
+    return config
 
 
 def ensure_pad_token(tokenizer: Any) -> None:
