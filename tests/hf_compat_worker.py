@@ -92,9 +92,11 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     # A dual encoder's pipeline takes its tokenizer and image processor as two arguments.
     routes = ["tokenizer", "image_processor"] if spec["modality"] == "image-text" else []
     routes = routes or [ROUTE[spec["modality"]]]
-    processors: dict[str, Any] = {r: auto[r].from_pretrained(package) for r in routes}
+    # A single-file package's processors for the plain pipelines come from its folder form.
+    folder = job.get("processor_folder", package)
+    processors: dict[str, Any] = {r: auto[r].from_pretrained(folder) for r in routes}
     if task == "automatic-speech-recognition":
-        processors["tokenizer"] = transformers.AutoTokenizer.from_pretrained(package)
+        processors["tokenizer"] = transformers.AutoTokenizer.from_pretrained(folder)
 
     def before() -> Any:
         if not spec["ort_model_class"]:

@@ -131,6 +131,59 @@ def test_create_pipeline_makes_optimum_pipelines_work_on_fixed_shapes(export_cac
     report.write_text(json.dumps(matrix, indent=2) + "\n")
 
 
+def _run_worker(jobs: list[dict]) -> list[dict]:
+    import modelexport._native
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO_ROOT / "python"),
+        "MODELEXPORT_NATIVE_DIR": str(Path(modelexport._native.__file__).parent),
+    }
+    completed = subprocess.run(
+        [str(OPTIMUM_PYTHON), str(WORKER)],
+        input=json.dumps({"jobs": jobs}),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return [json.loads(line) for line in completed.stdout.splitlines()]
+
+
+@pytest.mark.skipif(not OPTIMUM_PYTHON.is_file(), reason="needs .venv-optimum (scripts/setup.sh)")
+def test_create_pipeline_and_processors_on_single_file_packages(export_cache, tmp_path):
+    """A single .onnx with nothing beside it: ONNXAutoProcessor.from_model extracts its embedded
+    processor files, create_pipeline gives Optimum the folder it reads."""
+    from modelexport import ONNXAutoProcessor, _native
+
+    jobs = []
+    for fixture, given, options in (
+        (
+            "bert-text-classification",
+            {"text": "Hello world, this is modelexport."},
+            {"top_k": None},
+        ),
+        ("vit-image-classification", {"image": [48, 64, 0]}, {}),
+    ):
+        folder = export_cache.get(fixture, "fixed").output_dir
+        alone = tmp_path / fixture
+        alone.mkdir()
+        _native.pack_package(str(folder), str(alone / "model.onnx"))
+        assert sorted(p.name for p in alone.iterdir()) == ["model.onnx"]
+        ours = ONNXAutoProcessor.from_model(alone / "model.onnx")
+        reference = ONNXAutoProcessor.from_model(folder / "model.onnx")
+        assert repr(ours) == repr(reference)
+        jobs.append({
+            "task": _task(folder), "package": str(alone / "model.onnx"),
+            "processor_folder": str(folder), "fixture": str(fixture_path(fixture)),
+            "input": given, "kwargs": options,
+        })  # fmt: skip
+    for row in _run_worker(jobs):
+        assert not (isinstance(row["after"], dict) and "error" in row["after"]), row["after"]
+        _compare_results(row["after"], row["reference"])
+
+
 def test_onnx_tokenizer_gives_the_fixed_shape_and_pytorch_logits(export_cache):
     import onnxruntime
     import torch

@@ -10,10 +10,13 @@ native path, without transformers or Optimum, is `modelexport.pipeline`."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
-from modelexport import _native
+from modelexport import _native, package_files
 from modelexport.errors import ModelExportError
 from modelexport.inference.processors import (
     ONNXAutoProcessor,
@@ -94,7 +97,20 @@ def _load_ort_model(task: str, given: str, onnx_path: str) -> Any:
             f"Optimum has no ORTModel class for task '{task}': use modelexport.pipeline(model=...)"
         )
     path = Path(onnx_path)
-    return getattr(ort, class_name).from_pretrained(path.parent, file_name=path.name)
+    if not package_files.is_single_file(path):
+        return getattr(ort, class_name).from_pretrained(path.parent, file_name=path.name)
+    # Optimum reads config.json beside the model: a single file's embedded files go into a
+    # folder of their own, beside a link to the model, removed with the ORTModel.
+    scratch = Path(tempfile.mkdtemp(prefix="modelexport-ort-"))
+    try:
+        _native.extract_embedded_files(str(path), str(scratch))
+        (scratch / "model.onnx").symlink_to(path.resolve())
+        model = getattr(ort, class_name).from_pretrained(scratch, file_name="model.onnx")
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    weakref.finalize(model, shutil.rmtree, scratch, True)
+    return model
 
 
 def _route(processor: Any) -> dict[str, Any]:

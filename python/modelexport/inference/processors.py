@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
-from modelexport import _native
+from modelexport import _native, package_files
 from modelexport.errors import ModelExportError
 
 # Call arguments that leave a tokenizer free to skip truncation; the graph's length needs it.
@@ -62,15 +64,21 @@ def read_graph_shapes(onnx_path: str | os.PathLike[str]) -> GraphShapes:
     return GraphShapes(description["model_path"], task, batch, inputs, types)
 
 
-def _processor_files_dir(onnx_path: str, hf_model_path: str | os.PathLike[str] | None) -> Path:
-    """The folder holding the processor files: hf_model_path when given, else the package's.
-    The one place that knows where they live (single-file packages plug in here)."""
+@contextmanager
+def _processor_files(
+    onnx_path: str, hf_model_path: str | os.PathLike[str] | None
+) -> Iterator[Path]:
+    """The folder holding the processor files: hf_model_path when given, else the package's
+    (a single-file package's embedded files, extracted for the block). The one place that knows
+    where they live."""
     if hf_model_path is not None:
         folder = Path(hf_model_path)
         if not folder.is_dir():
             raise ModelExportError(f"{folder}: hf_model_path is not a folder")
-        return folder
-    return Path(onnx_path).parent
+        yield folder
+        return
+    with package_files.extracted(onnx_path) as folder:
+        yield folder
 
 
 def _cast_numpy(encoded: Any, types: dict[str, str]) -> Any:
@@ -310,31 +318,13 @@ class ONNXAutoProcessor:
         of its graph: an ONNXTokenizer, ONNXImageProcessor, ONNXFeatureExtractor, or an
         ONNXProcessor when its files make a multimodal processor."""
         shapes = read_graph_shapes(onnx_model_path)
-        folder = _processor_files_dir(shapes.model_path, hf_model_path)
         modality = _task_modality(shapes.task)
-        try:
-            if modality == "text":
-                from transformers import AutoTokenizer
+        from transformers import ProcessorMixin
 
-                return _tokenizer(AutoTokenizer.from_pretrained(folder), shapes)
-            from transformers import (
-                AutoFeatureExtractor,
-                AutoImageProcessor,
-                AutoProcessor,
-                ProcessorMixin,
-            )
-
-            if (folder / "tokenizer_config.json").is_file():  # a tokenizer beside: multimodal
-                loaded = AutoProcessor.from_pretrained(folder)
-            elif modality == "image":
-                loaded = AutoImageProcessor.from_pretrained(folder)
-            else:
-                loaded = AutoFeatureExtractor.from_pretrained(folder)
-        except (OSError, ValueError) as error:
-            first = str(error).strip().splitlines()
-            raise ModelExportError(
-                f"{folder}: no processor loads from it ({first[0] if first else type(error)})"
-            ) from None
+        with _processor_files(shapes.model_path, hf_model_path) as folder:
+            loaded = _load_processor(folder, modality)
+        if modality == "text":
+            return _tokenizer(loaded, shapes)
         if isinstance(loaded, ProcessorMixin):
             components: dict[str, _Wrapper] = {}
             for name in ("image_processor", "feature_extractor", "tokenizer"):
@@ -346,6 +336,32 @@ class ONNXAutoProcessor:
         if modality == "image":
             return _image_processor(loaded, shapes)
         return _feature_extractor(loaded, shapes)
+
+
+def _load_processor(folder: Path, modality: str) -> Any:
+    """The transformers processor of `folder`: a tokenizer for text models, a multimodal
+    processor when a tokenizer sits beside an image or audio processor, else the image
+    processor or feature extractor."""
+    from transformers import (
+        AutoFeatureExtractor,
+        AutoImageProcessor,
+        AutoProcessor,
+        AutoTokenizer,
+    )
+
+    try:
+        if modality == "text":
+            return AutoTokenizer.from_pretrained(folder)
+        if (folder / "tokenizer_config.json").is_file():  # a tokenizer beside: multimodal
+            return AutoProcessor.from_pretrained(folder)
+        if modality == "image":
+            return AutoImageProcessor.from_pretrained(folder)
+        return AutoFeatureExtractor.from_pretrained(folder)
+    except (OSError, ValueError) as error:
+        first = str(error).strip().splitlines()
+        raise ModelExportError(
+            f"{folder}: no processor loads from it ({first[0] if first else type(error)})"
+        ) from None
 
 
 def _task_modality(task: str) -> str:
