@@ -122,6 +122,15 @@ std::vector<std::vector<DocumentAnswer>> DocumentQuestionAnsweringPipeline::oper
     } else {
       throw std::invalid_argument(where + ": give an image or word_boxes");
     }
+    if (pages[i].empty()) {
+      // transformers answers [] (or the null answer) here; a page without text is almost always
+      // the wrong file, a blank scan or an OCR language that does not fit, so it is an error.
+      throw PipelineError(where +
+                          (in.words ? ": word_boxes is empty"
+                                    : ": OCR found no words on the page (a blank or "
+                                      "non-text image? another lang?)") +
+                          "; there is nothing to answer from");
+    }
     if (pages[i].size() != boxes.size()) {
       throw std::invalid_argument(where + ": " + std::to_string(pages[i].size()) + " words but " +
                                   std::to_string(boxes.size()) + " boxes");
