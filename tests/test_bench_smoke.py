@@ -19,6 +19,7 @@ RUNS = {
     "bench_projection.py": ["--layers", "2", "--sequence-length", "8", "--repeats", "1"],
     "bench_tokenizer_throughput.py": ["--rounds", "1", "--warmup", "0", "--only", "wordlevel"],
     "bench_vision.py": ["--calls", "1", "--batches", "1", "2", "--no-optimum"],
+    "bench_zero_shot.py": ["--calls", "1", "--labels", "2"],
 }
 
 

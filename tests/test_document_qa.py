@@ -179,9 +179,14 @@ def test_layoutlm_with_ocr_matches_transformers(export_cache, reference, documen
         if mode == "fixed":
             options.setdefault("max_seq_len", 128)
         ref = reference(image=str(path), question=QUESTIONS[0], **options)
+        # Every document has words to answer with, but text.png at page segmentation 3 (none):
+        # transformers answers [] there, ours is the one-line error of a page without words.
+        if not ref:
+            assert path.stem == "text" and not options.get("tesseract_config"), path
+            with pytest.raises(modelexport.PipelineError, match="OCR found no words"):
+                ours(image=str(path), question=QUESTIONS[0], **options)
+            continue
         mine = ours(image=str(path), question=QUESTIONS[0], **options)
-        # Every document has words to answer with, but text.png at page segmentation 3 (none).
-        assert ref or (path.stem == "text" and not options.get("tesseract_config")), path
         same_answers(mine, ref, (path.name, options))
 
 

@@ -145,3 +145,18 @@ def test_run_commands_agree_and_bad_options_are_one_line(export_cache, images):
         text=True,
     )
     assert result.returncode == 1 and result.stderr.count("\n") == 1
+
+
+def test_a_package_with_tower_graphs_is_not_packed_into_one_file(export_cache, tmp_path):
+    """The towers read model.onnx_data, which a single file inlines into the model alone: pack
+    refuses them in one line and writes nothing."""
+    package = export_cache.get(NAMES[0], "fixed").output_dir
+    result = subprocess.run(
+        [str(REPO_ROOT / ".venv" / "bin" / "modelexport"), "pack", str(package),
+         str(tmp_path / "one.onnx")],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "graphs beside the model cannot be a single file" in result.stderr
+    assert not (tmp_path / "one.onnx").exists()
