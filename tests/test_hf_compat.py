@@ -81,7 +81,6 @@ def _compare_results(after: object, reference: object) -> float:
 
 @pytest.mark.skipif(not OPTIMUM_PYTHON.is_file(), reason="needs .venv-optimum (scripts/setup.sh)")
 def test_create_pipeline_makes_optimum_pipelines_work_on_fixed_shapes(export_cache):
-    import modelexport._native
 
     jobs = []
     for fixture, given, options, _, _ in MATRIX:
@@ -92,21 +91,7 @@ def test_create_pipeline_makes_optimum_pipelines_work_on_fixed_shapes(export_cac
             "fixture": str(fixture_path(fixture)),
         }
         jobs.append({**job, "input": given, "kwargs": options})
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO_ROOT / "python"),
-        "MODELEXPORT_NATIVE_DIR": str(Path(modelexport._native.__file__).parent),
-    }
-    completed = subprocess.run(
-        [str(OPTIMUM_PYTHON), str(WORKER)],
-        input=json.dumps({"jobs": jobs}),
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    rows = _run_worker(jobs)
     assert len(rows) == len(MATRIX)
     matrix = {}
     for (fixture, _, _, before, after), row in zip(MATRIX, rows, strict=True):
