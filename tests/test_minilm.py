@@ -37,7 +37,12 @@ def test_export_carries_sentence_transformers_configuration(minilm_packages):
         assert (package / name).is_file(), name
     processor = json.loads(dict(_native.read_metadata(str(package)))["hf_processor_config"])
     assert processor["sentence_transformers"]["1_Pooling"]["pooling_mode_mean_tokens"] is True
-    assert processor["shapes"] == {"dynamic": False, "batch_size": 1, "sequence_length": 128}
+    assert processor["shapes"] == {
+        "dynamic": False,
+        "batch_size": 1,
+        "sequence_length": 128,
+        "sequence_buckets": [16, 24, 32, 48, 64, 96, 128],
+    }
 
 
 @pytest.mark.parametrize("mode", ["fixed", "dynamic"])

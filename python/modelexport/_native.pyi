@@ -87,6 +87,19 @@ def write_graph_slices(model_path: str, slices: Sequence[tuple[str, Sequence[str
     Move the model's weights to external data and write graphs cut from it by outputs (file name, output names) beside it, sharing those weights.
     """
 
+def write_shape_buckets(model_path: str, axis_name: str, lengths: Sequence[int]) -> None:
+    """
+    Make model.onnx the largest shape bucket (axis_name fixed to the largest length) and write the other buckets beside it, all sharing external weights.
+    """
+
+def shape_bucket_file(length: int) -> str:
+    """
+    The file name of the shape bucket of `length` (the largest is model.onnx).
+    """
+
+def default_shape_buckets(export_length: int) -> list[int]:
+    """The default sequence-length ladder up to export_length."""
+
 def write_graphml(model_path: str, output_path: str) -> None:
     """Write the graph as GraphML with one compound node per module."""
 
@@ -129,6 +142,9 @@ class PackResult:
 
     @property
     def inlined_external_data(self) -> bool: ...
+
+    @property
+    def dropped_buckets(self) -> list[str]: ...
 
     @property
     def files(self) -> list[EmbeddedFile]: ...

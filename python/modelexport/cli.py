@@ -62,6 +62,20 @@ def _human_size(size: int) -> str:
     return f"{size} B"
 
 
+def _parse_shape_buckets(text: str | None) -> list[int] | None:
+    """--shape-buckets: None (the default ladder), [] for 'none', else the lengths."""
+    if text is None:
+        return None
+    if text.strip().lower() == "none":
+        return []
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{text}': give lengths such as 16,32,64, or 'none'", param_hint="--shape-buckets"
+        ) from None
+
+
 @app.command()
 def export(
     model: Annotated[
@@ -121,6 +135,15 @@ def export(
     exporter: Annotated[
         str, typer.Option(help="auto (dynamo, falling back to TorchScript), dynamo, torchscript.")
     ] = "auto",
+    shape_buckets: Annotated[
+        str | None,
+        typer.Option(
+            help="Text models: extra fixed sequence lengths below the export length, as "
+            "graphs sharing model.onnx's weights; the runtime runs each input on the smallest "
+            "that fits (e.g. 16,32,64; 'none' for one graph). Default: 16/24/32/48/64/96/… up to the "
+            "export length, unless --sequence-length, --dynamic or --single-file is given.",
+        ),
+    ] = None,
     single_file: Annotated[
         bool,
         typer.Option(
@@ -137,6 +160,7 @@ def export(
 
     # Our step lines replace transformers' per-file progress bars.
     transformers_logging.disable_progress_bar()
+    buckets = _parse_shape_buckets(shape_buckets)
 
     try:
         from modelexport.export.image_inputs import parse_image_size
@@ -161,6 +185,7 @@ def export(
             exporter=exporter,
             reporter=RichReporter(),
             single_file=single_file,
+            shape_buckets=buckets,
         )
     except ModelExportError as error:
         _fail(str(error))
@@ -316,6 +341,11 @@ def pack(
         {f.name: {"bytes": f.size, "stored_bytes": f.stored_size} for f in result.files}
     )
     inlined = " (external weights inlined)" if result.inlined_external_data else ""
+    if result.dropped_buckets:
+        stdout.print(
+            f"shape buckets left out ({', '.join(result.dropped_buckets)}): a single file holds "
+            "one graph, model.onnx, which runs every input at its full length"
+        )
     stdout.print(
         f"[green]✓[/green] {output}: {_human_size(result.bytes)}{inlined}; "
         f"the folder held {_human_size(result.folder_bytes)}"

@@ -39,6 +39,8 @@ inline constexpr std::uint64_t kMaxPaddingLength = std::uint64_t{1} << 20;
 // elements of one input tensor (2^24 int64 = 128 MiB).
 inline constexpr std::int64_t kMaxFixedDimension = std::int64_t{1} << 20;
 inline constexpr std::int64_t kMaxFixedBatch = 4096;
+// Shape buckets a package may list (hf_processor_config shapes.sequence_buckets).
+inline constexpr std::size_t kMaxShapeBuckets = 32;
 inline constexpr std::int64_t kMaxInputElements = std::int64_t{1} << 24;
 
 // Images: a side of at most 2^16 pixels (Pillow's own decoders allow about 2^16 too) and at

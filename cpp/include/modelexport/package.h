@@ -73,6 +73,11 @@ class Package {
   std::optional<SentencePooling> sentence_pooling() const;
   // Longest input the model accepts: max_sequence_length() of the package's tokenizer and config.
   std::optional<std::int64_t> max_length() const;
+  // The sequence lengths of the package's shape buckets (hf_processor_config
+  // shapes.sequence_buckets), ascending, the largest being model.onnx's; empty for a single
+  // graph. Each other length's graph is shape_bucket_file(length) beside the model. Throws
+  // std::invalid_argument naming the package when the list is malformed.
+  std::vector<std::int64_t> shape_buckets() const;
   // A special token of the tokenizer ("mask_token", "cls_token", ...) as the exporter recorded it.
   std::optional<std::string> special_token(const std::string& name) const;
   // The tokenizer's padding token and id as the exporter recorded them.

@@ -33,10 +33,41 @@ using FloatTensor = Tensor<float>;
 // A graph input to run with: int64 (token ids, masks) or float32 (pixels, audio samples).
 using InputTensor = std::variant<const Int64Tensor*, const FloatTensor*>;
 
+// What sessions opened with the same SharedWeights share: ONNX Runtime's environment and its
+// prepacked weights (the kernel-specific layouts, such as MatMul's packed matrices, that ORT
+// otherwise computes and keeps once per session). The shape buckets of a package are one graph
+// at several lengths: with this their packed weights exist once, not once per bucket.
+class SharedWeights {
+ public:
+  // Shares the prepacked weights only.
+  SharedWeights();
+  // Also maps the external data file of `model_path` (model.onnx_data) once and gives its
+  // tensors to every session as shared initializers, so no session loads a copy of them: what
+  // lets ONNX Runtime share the prepacked weights between graphs. Throws std::invalid_argument
+  // naming the model or tensor when the external data lies outside the folder or does not match
+  // the tensor's type and shape.
+  explicit SharedWeights(const std::string& model_path);
+  ~SharedWeights();
+  // Once every session is open: hands the mapped pages back to the kernel's page cache. The
+  // kernels read their prepacked copies; what they still read of the originals (embedding rows,
+  // norms) is paged in again on demand, so only the weights in use stay resident.
+  void release_mapped_pages() const;
+  SharedWeights(const SharedWeights&) = delete;
+  SharedWeights& operator=(const SharedWeights&) = delete;
+
+ private:
+  friend class Session;
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
 class Session {
  public:
   // Throws std::runtime_error naming the file when ONNX Runtime cannot load it.
   static Session open(const std::string& model_path, const SessionOptions& options = {});
+  // The same, sharing `shared` with the other sessions opened with it (kept alive by each).
+  static Session open(const std::string& model_path, const SessionOptions& options,
+                      const SharedWeights& shared);
 
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;

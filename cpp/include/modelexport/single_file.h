@@ -48,14 +48,17 @@ struct PackResult {
   std::uint64_t folder_bytes = 0;  // of the package folder it came from (model, weights, files)
   bool inlined_external_data = false;
   std::vector<EmbeddedFile> files;
+  // The smaller shape buckets left out (a single file holds one graph: model.onnx, the largest).
+  std::vector<std::string> dropped_buckets;
 };
 
 // Writes the package at `package_path` (a folder or its model.onnx) as the single file
 // `output_path`, atomically: the model with its external data inlined and every other file of
 // the folder embedded. Refuses (std::invalid_argument, naming what) a model that is not a
 // modelexport package or is already a single file, a file that resolves outside the folder, an
-// existing output unless `overwrite`, an output that is the source, and a result over protobuf's
-// 2 GB limit (limits::kMaxSingleFileBytes).
+// existing output unless `overwrite`, an output that is the source, a graph beside the model
+// other than a shape bucket, and a result over protobuf's 2 GB limit (kMaxSingleFileBytes). Shape
+// buckets are left out: the single file runs every input on model.onnx, the largest.
 PackResult pack_package(const std::string& package_path, const std::string& output_path,
                         bool overwrite = false);
 

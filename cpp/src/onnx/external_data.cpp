@@ -4,6 +4,8 @@
 #include <charconv>
 #include <fstream>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "onnx/paths.h"
 
@@ -99,6 +101,50 @@ std::uint64_t inline_external_data(onnx::ModelProto& model, const fs::path& dire
     tensor->set_raw_data(std::move(bytes));
   }
   return inlined;
+}
+
+namespace {
+
+void set_external(onnx::TensorProto& tensor, const std::string& location, std::uint64_t offset,
+                  std::uint64_t length) {
+  tensor.clear_external_data();
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"location", location},
+                                   {"offset", std::to_string(offset)},
+                                   {"length", std::to_string(length)}}) {
+    auto* entry = tensor.add_external_data();
+    entry->set_key(key);
+    entry->set_value(value);
+  }
+  tensor.set_data_location(onnx::TensorProto::EXTERNAL);
+}
+
+}  // namespace
+
+void externalize_weights(onnx::GraphProto& graph, const fs::path& data_path) {
+  const std::string location = data_path.filename().string();
+  std::error_code ec;
+  std::uint64_t offset = fs::exists(data_path, ec) ? fs::file_size(data_path) : 0;
+  std::ofstream out(data_path, std::ios::binary | std::ios::app);
+  if (!out) throw std::runtime_error(data_path.string() + ": cannot write external data");
+  const std::string padding(kExternalAlignment, '\0');
+  for (auto& tensor : *graph.mutable_initializer()) {
+    if (tensor.data_location() == onnx::TensorProto::EXTERNAL || !tensor.has_raw_data() ||
+        tensor.raw_data().size() < kExternalThreshold) {
+      continue;
+    }
+    const std::uint64_t gap =
+        (kExternalAlignment - offset % kExternalAlignment) % kExternalAlignment;
+    out.write(padding.data(), static_cast<std::streamsize>(gap));
+    offset += gap;
+    const std::string& bytes = tensor.raw_data();
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    const std::uint64_t length = bytes.size();
+    tensor.clear_raw_data();
+    set_external(tensor, location, offset, length);
+    offset += length;
+  }
+  out.close();
+  if (!out) throw std::runtime_error(data_path.string() + ": write error");
 }
 
 }  // namespace modelexport

@@ -2,6 +2,7 @@
 // reading their bytes, from files inside the model's folder only. Internal to the core.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -30,6 +31,14 @@ std::string read_external(const onnx::TensorProto& tensor, const std::filesystem
 // Every tensor of the graph (initializers, tensor attributes, subgraphs, recursively) whose data
 // is external.
 std::vector<onnx::TensorProto*> external_tensors(onnx::GraphProto& graph);
+
+// Moves the inline initializers of `graph` of kExternalThreshold bytes or more to the end of
+// `data_path` (created when missing); the tensors point there afterwards. Each starts at a
+// multiple of kExternalAlignment, so ONNX Runtime can map it from the file instead of copying it
+// (what lets several graphs that share the file share its pages). Tensors already external stay.
+inline constexpr std::size_t kExternalThreshold = 1024;  // smaller ones (shapes) stay inline
+inline constexpr std::uint64_t kExternalAlignment = 4096;
+void externalize_weights(onnx::GraphProto& graph, const std::filesystem::path& data_path);
 
 // Moves the external data of every tensor of `model` into the protobuf (raw_data). Returns how
 // many bytes it inlined.

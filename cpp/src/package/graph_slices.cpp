@@ -2,7 +2,6 @@
 #include "modelexport/graph_slices.h"
 
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -11,51 +10,13 @@
 #include "hierarchy/node_tags.h"
 #include "modelexport/atomic_file.h"
 #include "modelexport/onnx_model.h"
+#include "onnx/external_data.h"
 #include "onnx/model_access.h"
 
 namespace modelexport {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Smaller initializers stay inline (the ONNX tools' default threshold): shapes and constants.
-constexpr std::size_t kExternalThreshold = 1024;
-
-void set_external(onnx::TensorProto& tensor, const std::string& location, std::uint64_t offset,
-                  std::uint64_t length) {
-  tensor.clear_external_data();
-  for (const auto& [key, value] : {std::pair<std::string, std::string>{"location", location},
-                                   {"offset", std::to_string(offset)},
-                                   {"length", std::to_string(length)}}) {
-    auto* entry = tensor.add_external_data();
-    entry->set_key(key);
-    entry->set_value(value);
-  }
-  tensor.set_data_location(onnx::TensorProto::EXTERNAL);
-}
-
-// Inline weights of `graph` appended to `data_path`; the tensors point there afterwards.
-void externalize_weights(onnx::GraphProto& graph, const fs::path& data_path) {
-  const std::string location = data_path.filename().string();
-  std::error_code ec;
-  std::uint64_t offset = fs::exists(data_path, ec) ? fs::file_size(data_path) : 0;
-  std::ofstream out(data_path, std::ios::binary | std::ios::app);
-  if (!out) throw std::runtime_error(data_path.string() + ": cannot write external data");
-  for (auto& tensor : *graph.mutable_initializer()) {
-    if (tensor.data_location() == onnx::TensorProto::EXTERNAL || !tensor.has_raw_data() ||
-        tensor.raw_data().size() < kExternalThreshold) {
-      continue;
-    }
-    const std::string& bytes = tensor.raw_data();
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    const std::uint64_t length = bytes.size();
-    tensor.clear_raw_data();
-    set_external(tensor, location, offset, length);
-    offset += length;
-  }
-  out.close();
-  if (!out) throw std::runtime_error(data_path.string() + ": write error");
-}
 
 onnx::ModelProto slice(const onnx::ModelProto& source, const GraphSlice& wanted) {
   const onnx::GraphProto& graph = source.graph();

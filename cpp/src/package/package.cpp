@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "modelexport/atomic_file.h"
+#include "modelexport/limits.h"
 #include "modelexport/metadata.h"
 #include "modelexport/package_info.h"
 #include "modelexport/single_file.h"
@@ -400,6 +401,31 @@ std::optional<std::int64_t> Package::max_length() const {
     tokenizer_max = processor["model_max_length"].get<std::int64_t>();
   }
   return max_sequence_length(tokenizer_max, impl_->model_config);
+}
+
+std::vector<std::int64_t> Package::shape_buckets() const {
+  const Json& processor = impl_->processor_config;
+  const auto shapes = processor.find("shapes");
+  if (shapes == processor.end() || !shapes->is_object()) return {};
+  const auto buckets = shapes->find("sequence_buckets");
+  if (buckets == shapes->end()) return {};
+  const std::string where =
+      impl_->model_path + ": hf_processor_config shapes.sequence_buckets must be";
+  if (!buckets->is_array() || buckets->size() > limits::kMaxShapeBuckets) {
+    throw std::invalid_argument(where + " a list of at most " +
+                                std::to_string(limits::kMaxShapeBuckets) + " lengths");
+  }
+  std::vector<std::int64_t> lengths;
+  for (const auto& length : *buckets) {
+    if (!length.is_number_integer() || length.get<std::int64_t>() < 1 ||
+        length.get<std::int64_t>() > limits::kMaxFixedDimension ||
+        (!lengths.empty() && length.get<std::int64_t>() <= lengths.back())) {
+      throw std::invalid_argument(where + " increasing positive lengths (entry " +
+                                  std::to_string(lengths.size()) + " is not)");
+    }
+    lengths.push_back(length.get<std::int64_t>());
+  }
+  return lengths;
 }
 
 std::optional<std::pair<std::string, std::int64_t>> Package::pad_token() const {

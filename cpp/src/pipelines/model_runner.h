@@ -33,21 +33,39 @@ class ModelRunner {
     return processors::processor_as<P>(*processor_, task);
   }
 
+  // The sequence lengths of the package's smaller shape buckets, ascending (empty for one graph).
+  std::vector<std::size_t> bucket_lengths() const;
+
   struct Row {
     processors::Prepared input;        // as the graph was fed (padded)
     std::vector<FloatTensor> outputs;  // this input's slice of each requested output
   };
-  // Runs prepared inputs in the batches the shape policy plans. Every output must have the
-  // batch as its first axis (std::runtime_error naming it otherwise). Thread-safe.
+  // Runs prepared inputs in the batches the shape policy plans, each on the smallest shape bucket
+  // its longest row fits (model.onnx when none is smaller). Several inputs are sorted by length
+  // first, so a batch holds inputs of similar length (less padding); rows come back in input
+  // order. Every output must have the batch as its first axis (std::runtime_error naming it
+  // otherwise). Thread-safe.
   std::vector<Row> run(std::vector<processors::Prepared> inputs,
                        const std::vector<std::string>& output_names) const;
 
  private:
+  // A smaller shape bucket: its graph, fitted by its own policy.
+  struct Bucket {
+    std::size_t length = 0;
+    std::string path;
+    Session session;
+    runtime::ShapePolicy policy;
+  };
+  void open_buckets(const PipelineOptions& options);
+
   std::shared_ptr<const Package> package_;
+  // The shape buckets' sessions share model.onnx's weights (mapped once) and prepacked weights.
+  std::shared_ptr<SharedWeights> shared_weights_;
   std::string graph_path_;
   Session session_;
   runtime::ShapePolicy policy_;
   std::unique_ptr<processors::Processor> processor_;
+  std::vector<Bucket> buckets_;
 };
 
 // Checks that `output` (one input's slice) has `rank` axes and, where `sizes` gives one, that

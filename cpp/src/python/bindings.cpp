@@ -18,6 +18,7 @@
 #include "modelexport/package.h"
 #include "modelexport/package_info.h"
 #include "modelexport/package_writer.h"
+#include "modelexport/shape_buckets.h"
 #include "modelexport/single_file.h"
 #include "modelexport/task.h"
 
@@ -105,6 +106,14 @@ NB_MODULE(_native, m) {
         nb::call_guard<nb::gil_scoped_release>(),
         "Move the model's weights to external data and write graphs cut from it by outputs "
         "(file name, output names) beside it, sharing those weights.");
+  m.def("write_shape_buckets", &modelexport::write_shape_buckets, "model_path"_a, "axis_name"_a,
+        "lengths"_a, nb::call_guard<nb::gil_scoped_release>(),
+        "Make model.onnx the largest shape bucket (axis_name fixed to the largest length) and "
+        "write the other buckets beside it, all sharing external weights.");
+  m.def("shape_bucket_file", &modelexport::shape_bucket_file, "length"_a,
+        "The file name of the shape bucket of `length` (the largest is model.onnx).");
+  m.def("default_shape_buckets", &modelexport::default_shape_buckets, "export_length"_a,
+        "The default sequence-length ladder up to export_length.");
   m.def("write_graphml", &write_graphml, "model_path"_a, "output_path"_a,
         nb::call_guard<nb::gil_scoped_release>(),
         "Write the graph as GraphML with one compound node per module.");
@@ -126,6 +135,7 @@ NB_MODULE(_native, m) {
       .def_ro("bytes", &modelexport::PackResult::bytes)
       .def_ro("folder_bytes", &modelexport::PackResult::folder_bytes)
       .def_ro("inlined_external_data", &modelexport::PackResult::inlined_external_data)
+      .def_ro("dropped_buckets", &modelexport::PackResult::dropped_buckets)
       .def_ro("files", &modelexport::PackResult::files);
   m.def("pack_package", &modelexport::pack_package, "package_path"_a, "output_path"_a,
         "overwrite"_a = false, nb::call_guard<nb::gil_scoped_release>(),

@@ -10,7 +10,20 @@
 #include <type_traits>
 #include <variant>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
 #include "modelexport/limits.h"
+#include "modelexport/onnx_model.h"
+#include "onnx/external_data.h"
+#include "onnx/model_access.h"
+#include "onnx/paths.h"
 
 namespace modelexport {
 namespace {
@@ -107,8 +120,134 @@ void check_fixed_dimensions(const std::string& model_path, const TensorInfo& inp
 
 }  // namespace
 
-struct Session::Impl {
+namespace {
+
+// A read-only mapping of a whole file.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::invalid_argument(path + ": cannot open external data");
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || info.st_size <= 0) {
+      ::close(fd);
+      throw std::invalid_argument(path + ": cannot read external data (empty or unreadable)");
+    }
+    size_ = static_cast<std::size_t>(info.st_size);
+    void* data = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (data == MAP_FAILED) throw std::invalid_argument(path + ": cannot map external data");
+    data_ = static_cast<char*>(data);
+  }
+  ~MappedFile() { ::munmap(data_, size_); }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  void release_pages() const { ::madvise(data_, size_, MADV_DONTNEED); }
+
+ private:
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+std::size_t element_size(int onnx_type) {
+  switch (onnx_type) {
+    case onnx::TensorProto::FLOAT:
+    case onnx::TensorProto::INT32:
+    case onnx::TensorProto::UINT32:
+      return 4;
+    case onnx::TensorProto::INT64:
+    case onnx::TensorProto::UINT64:
+    case onnx::TensorProto::DOUBLE:
+      return 8;
+    case onnx::TensorProto::FLOAT16:
+    case onnx::TensorProto::BFLOAT16:
+    case onnx::TensorProto::INT16:
+    case onnx::TensorProto::UINT16:
+      return 2;
+    case onnx::TensorProto::INT8:
+    case onnx::TensorProto::UINT8:
+    case onnx::TensorProto::BOOL:
+      return 1;
+    default:
+      return 0;  // strings and packed types are never shared
+  }
+}
+
+}  // namespace
+
+struct SharedWeights::Impl {
+  Impl() { Ort::ThrowOnError(Ort::GetApi().CreatePrepackedWeightsContainer(&prepacked)); }
+  ~Impl() { Ort::GetApi().ReleasePrepackedWeightsContainer(prepacked); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
   Ort::Env env{ORT_LOGGING_LEVEL_WARNING, "modelexport", log_to_stderr_on_request, nullptr};
+  OrtPrepackedWeightsContainer* prepacked = nullptr;
+  std::unique_ptr<MappedFile> mapped;  // the external data file, when shared
+  std::vector<std::string> names;      // its tensors, given to each session as initializers
+  std::vector<Ort::Value> values;      // pointing into `mapped`
+};
+
+SharedWeights::SharedWeights() : impl_(std::make_shared<Impl>()) {}
+
+SharedWeights::SharedWeights(const std::string& model_path) : SharedWeights() {
+  namespace fs = std::filesystem;
+  OnnxModel model = OnnxModel::load(model_path);
+  onnx::GraphProto& graph = *OnnxModelAccess::proto(model).mutable_graph();
+  const fs::path directory = fs::path(model_path).parent_path();
+  const auto memory = Ort::MemoryInfo::CreateCpu(OrtDeviceAllocator, OrtMemTypeDefault);
+  std::string mapped_location;
+  for (const onnx::TensorProto& tensor : graph.initializer()) {
+    if (tensor.data_location() != onnx::TensorProto::EXTERNAL) continue;
+    const ExternalRef ref = external_ref(tensor);
+    const std::string where = model_path + ": initializer " + tensor.name();
+    if (!impl_->mapped) {
+      const fs::path file = resolve_inside(directory, ref.location);
+      if (file.empty() || fs::path(ref.location).is_absolute()) {
+        throw std::invalid_argument(where + ": external data '" + ref.location +
+                                    "' is outside the model's folder");
+      }
+      impl_->mapped = std::make_unique<MappedFile>(file.string());
+      mapped_location = ref.location;
+    } else if (ref.location != mapped_location) {
+      throw std::invalid_argument(where + ": external data in a second file '" + ref.location +
+                                  "' (shape buckets share one)");
+    }
+    const std::size_t size = element_size(tensor.data_type());
+    std::uint64_t elements = 1;
+    for (const auto dim : tensor.dims()) {
+      if (dim < 0 || (dim > 0 && elements > UINT64_MAX / static_cast<std::uint64_t>(dim))) {
+        throw std::invalid_argument(where + ": bad dimensions");
+      }
+      elements *= static_cast<std::uint64_t>(dim);
+    }
+    const std::uint64_t file_size = impl_->mapped->size();
+    if (size == 0 || elements > UINT64_MAX / size || !ref.length ||
+        *ref.length != elements * size || ref.offset > file_size ||
+        *ref.length > file_size - ref.offset) {
+      throw std::invalid_argument(where + ": external data does not hold its type and shape");
+    }
+    std::vector<std::int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+    impl_->names.push_back(tensor.name());
+    // ORT reads initializers and never writes them; the C API takes a non-const pointer.
+    impl_->values.push_back(Ort::Value::CreateTensor(
+        memory, impl_->mapped->data() + ref.offset, *ref.length, shape.data(), shape.size(),
+        static_cast<ONNXTensorElementDataType>(tensor.data_type())));
+  }
+}
+
+SharedWeights::~SharedWeights() = default;
+
+void SharedWeights::release_mapped_pages() const {
+  if (impl_->mapped) impl_->mapped->release_pages();
+}
+
+struct Session::Impl {
+  // The environment and prepacked weights, this session's own or a SharedWeights'.
+  std::shared_ptr<SharedWeights::Impl> shared;
   Ort::Session session{nullptr};
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
@@ -121,15 +260,26 @@ Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
 Session Session::open(const std::string& model_path, const SessionOptions& options) {
+  const SharedWeights own;
+  return open(model_path, options, own);
+}
+
+Session Session::open(const std::string& model_path, const SessionOptions& options,
+                      const SharedWeights& shared) {
   check_threads("intra-op threads", options.intra_op_threads);
   check_threads("inter-op threads", options.inter_op_threads);
   auto impl = std::make_unique<Impl>();
+  impl->shared = shared.impl_;
   Ort::SessionOptions ort_options;
   if (options.intra_op_threads > 0) ort_options.SetIntraOpNumThreads(options.intra_op_threads);
   if (options.inter_op_threads > 0) ort_options.SetInterOpNumThreads(options.inter_op_threads);
   ort_options.SetGraphOptimizationLevel(ort_level(options.optimization));
+  for (std::size_t i = 0; i < shared.impl_->names.size(); ++i) {
+    ort_options.AddInitializer(shared.impl_->names[i].c_str(), shared.impl_->values[i]);
+  }
   try {
-    impl->session = Ort::Session(impl->env, model_path.c_str(), ort_options);
+    impl->session =
+        Ort::Session(impl->shared->env, model_path.c_str(), ort_options, impl->shared->prepacked);
   } catch (const Ort::Exception& e) {
     throw std::runtime_error(model_path + ": ONNX Runtime cannot load the model (" + e.what() +
                              ")");

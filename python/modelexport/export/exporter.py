@@ -78,6 +78,7 @@ def export_with_config(
     exporter: str = "auto",
     reporter: TimingReporter | None = None,
     single_file: bool = False,
+    shape_buckets: list[int] | None = None,
 ) -> ExportReport:
     """Export a model folder or cached Hub id into the package folder `output_dir`.
 
@@ -88,7 +89,10 @@ def export_with_config(
     models, `image_size` (height, width) for image models, `audio_seconds` (the fixed clip
     length) for raw-waveform audio models. `single_file`: `output_dir` names one .onnx that
     embeds every file of the package (`modelexport pack`; external weights inlined; at most
-    2 GB), written the same all-or-nothing way."""
+    2 GB), written the same all-or-nothing way. `shape_buckets`: for text models, the extra
+    fixed sequence lengths (below the export length) to write as graphs sharing model.onnx's
+    weights, [] for one graph; None (the default) gives the ladder 16/24/32/48/64/… when neither
+    `sequence_length`, `dynamic` nor `single_file` is given, else one graph."""
     reporter = reporter or TimingReporter()
     output_dir = Path(output_dir).expanduser().absolute()
     if batch_size < 1:
@@ -99,6 +103,12 @@ def export_with_config(
         raise ModelExportError(f"--image-size must be positive, got {image_size}")
     if audio_seconds is not None and not audio_seconds > 0:
         raise ModelExportError(f"--audio-seconds must be positive, got {audio_seconds}")
+    if shape_buckets and dynamic:
+        raise ModelExportError("--shape-buckets makes fixed-shape graphs: drop --dynamic")
+    if shape_buckets and single_file:
+        raise ModelExportError(
+            "--shape-buckets writes several graphs: a --single-file package holds one"
+        )
     output_dir = _final_output_dir(output_dir)
     if single_file:
         _check_output_file(output_dir, force)
@@ -130,6 +140,11 @@ def export_with_config(
             hierarchy=hierarchy,
             exporter=exporter,
             reporter=reporter,
+            shape_buckets=shape_buckets,
+            automatic_buckets=shape_buckets is None
+            and sequence_length is None
+            and not dynamic
+            and not single_file,
         )
         with reporter.step("Finalizing package"):
             if INTERRUPTED.is_set():  # an interrupt some library swallowed
@@ -166,6 +181,8 @@ def _export_into(
     hierarchy: bool,
     exporter: str,
     reporter: TimingReporter,
+    shape_buckets: list[int] | None,
+    automatic_buckets: bool,
 ) -> ExportReport:
     from modelexport.export.onnx_export import SCOPE_ROOT
     from modelexport.export.validation import validate_against_torch
@@ -181,6 +198,9 @@ def _export_into(
         )
         model = _load_model(source, spec, trust_remote_code)
         inputs.prepare_model(model)
+        buckets = (
+            [] if dynamic else inputs.use_shape_buckets(shape_buckets, automatic=automatic_buckets)
+        )
         forward_parameters = set(inspect.signature(model.forward).parameters)
         input_names = inputs.graph_input_names(forward_parameters, dynamic=dynamic)
         modules = _module_tree(model)
@@ -235,9 +255,6 @@ def _export_into(
             )
         )
         raw_path.unlink()
-        slices = inputs.graph_slices()
-        if slices:
-            _native.write_graph_slices(str(model_path), list(slices.items()))
 
     warnings: list[str] = list(plan.notes)
     with reporter.step(f"Copying configuration and {inputs.files_description}"):
@@ -266,6 +283,27 @@ def _export_into(
                     f"--atol {atol:g} (case '{worst.name}': {worst.max_abs_diff})"
                 )
 
+    if buckets:
+        with reporter.step(f"Writing shape buckets {'/'.join(map(str, buckets))}"):
+            from modelexport.export.text_inputs import SEQUENCE_AXIS
+
+            _native.write_shape_buckets(str(model_path), SEQUENCE_AXIS, buckets)
+        if validate:
+            with reporter.step("Validating shape buckets against PyTorch"):
+                validation = _validate_buckets(
+                    staging,
+                    inputs,
+                    buckets[:-1],
+                    module,
+                    output_names,
+                    input_names,
+                    atol,
+                    validation,
+                )
+    slices = inputs.graph_slices()
+    if slices:
+        _native.write_graph_slices(str(model_path), list(slices.items()))
+
     result = ExportReport(
         output_dir=staging,
         task=spec.name,
@@ -279,6 +317,35 @@ def _export_into(
     _write_export_metadata(staging, source, spec, export_config, result, reporter)
     result.files = {p.name: p.stat().st_size for p in sorted(staging.iterdir()) if p.is_file()}
     return result
+
+
+def _validate_buckets(
+    staging: Path,
+    inputs: ModalityInputs,
+    lengths: list[int],
+    module: Any,
+    output_names: tuple[str, ...],
+    input_names: list[str],
+    atol: float,
+    validation: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """Checks each smaller bucket graph against PyTorch on inputs padded to its length; its
+    cases join the package's validation report."""
+    from modelexport.export.validation import validate_against_torch
+
+    for length in lengths:
+        graph = staging / _native.shape_bucket_file(length)
+        report = validate_against_torch(
+            graph, module, output_names, inputs.bucket_cases(length, input_names), atol
+        )
+        if not report.passed:
+            raise ModelExportError(
+                f"validation failed: {graph.name} differs from PyTorch by "
+                f"{report.max_abs_diff:.3g} (--atol {atol:g})"
+            )
+        if validation is not None:
+            validation["cases"].extend(report.to_json()["cases"])
+    return validation
 
 
 def _load_model(source: ModelSource, spec: TaskSpec, trust_remote_code: bool) -> Any:

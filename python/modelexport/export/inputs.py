@@ -73,6 +73,19 @@ class ModalityInputs(ABC):
     def save_files(self, staging: Path) -> None:
         """Write the processor's files (tokenizer / preprocessor_config.json) into the package."""
 
+    def use_shape_buckets(self, requested: list[int] | None, *, automatic: bool) -> list[int]:
+        """Choose the shape buckets (sequence lengths, ascending, the export length last) the
+        package gets: `requested` (the --shape-buckets lengths below the export length), or
+        the default ladder when `automatic`; [] for one graph. Modalities without a sequence
+        axis refuse a request."""
+        if requested:
+            raise ModelExportError("--shape-buckets applies to models that read text only")
+        return []
+
+    def bucket_cases(self, length: int, input_names: list[str]) -> list[tuple[str, Inputs]]:
+        """Inputs to validate the shape bucket of `length` on (shorter texts, padded to it)."""
+        raise NotImplementedError
+
     def graph_slices(self) -> dict[str, list[str]]:
         """Graphs to cut from model.onnx, sharing its weights: file name -> the outputs it
         computes (a dual encoder's towers). None by default."""

@@ -14,13 +14,15 @@ import numpy as np
 
 from modelexport import _native
 from modelexport.errors import ModelExportError
-from modelexport.export.inputs import ModalityInputs, ShapePlan, first_line
+from modelexport.export.inputs import Inputs, ModalityInputs, ShapePlan, first_line
 
 if TYPE_CHECKING:
     from modelexport.export.source import ModelSource
     from modelexport.export.tasks import TaskSpec
 
 DEFAULT_SEQUENCE_LENGTH = 128
+# The symbolic axis a bucketed export traces and each bucket fixes.
+SEQUENCE_AXIS = "sequence_length"
 # Files of a sentence-transformers folder that describe pooling/normalization (no weights).
 _SENTENCE_TRANSFORMERS_FILES = (
     "modules.json",
@@ -121,6 +123,8 @@ class TextInputs(ModalityInputs):
         self.processor = load_tokenizer(source, trust_remote_code)
         self.requested_length = sequence_length
         self.sequence_length = sequence_length or DEFAULT_SEQUENCE_LENGTH
+        self.shape_buckets: list[int] = []
+        self.batch_size = 1  # the graph's fixed batch, set by plans()
 
     def prepare_model(self, model: Any) -> None:
         tokenizer = self.processor
@@ -137,10 +141,50 @@ class TextInputs(ModalityInputs):
     def graph_input_names(self, forward_parameters: set[str], *, dynamic: bool) -> list[str]:
         return graph_input_names(self.processor, forward_parameters)
 
+    def use_shape_buckets(self, requested: list[int] | None, *, automatic: bool) -> list[int]:
+        length = self.sequence_length
+        if requested:
+            wrong = [n for n in requested if not 0 < n <= length]
+            if wrong:
+                raise ModelExportError(
+                    f"--shape-buckets {wrong[0]}: lengths must be between 1 and the export "
+                    f"sequence length {length}"
+                )
+            self.shape_buckets = sorted(set(requested) | {length})
+        elif automatic:
+            self.shape_buckets = list(_native.default_shape_buckets(length))
+        if len(self.shape_buckets) == 1:  # the export length alone: one graph
+            self.shape_buckets = []
+        return self.shape_buckets
+
+    def bucket_cases(self, length: int, input_names: list[str]) -> list[tuple[str, Inputs]]:
+        shapes = Shapes(self.batch_size, length, dynamic=False)
+        try:
+            return [
+                (f"{length}-token bucket", self._tokenize(texts, input_names, shapes, None))
+                for texts in (OTHER_TEXTS[:1], OTHER_TEXTS[1:2])
+            ]
+        except Exception as error:
+            raise ModelExportError(
+                f"cannot build inputs for the {length}-token shape bucket: {first_line(error)}"
+            ) from None
+
     def plans(
         self, input_names: list[str], *, batch_size: int, dynamic: bool
     ) -> Iterator[ShapePlan]:
         shapes = Shapes(batch_size, self.sequence_length, dynamic)
+        self.batch_size = batch_size
+        if self.shape_buckets:
+            # Traced with a symbolic sequence axis (the batch stays fixed): each bucket fixes it.
+            example = self._tokenize(EXAMPLE_TEXTS, input_names, shapes, batch_size)
+            other = self._tokenize(OTHER_TEXTS, input_names, shapes, batch_size)
+            yield ShapePlan(
+                shapes={**shapes.describe(), "sequence_buckets": self.shape_buckets},
+                axes={n: {1: SEQUENCE_AXIS} for n in input_names},
+                example=example,
+                cases=[("example input", example), ("other input", other)],
+            )
+            return
         # Dynamic axes cannot be traced from size-1 examples (torch.export specializes them).
         trace_batch = max(batch_size, 2) if dynamic else batch_size
         try:
@@ -151,7 +195,7 @@ class TextInputs(ModalityInputs):
                 f"{first_line(error)}"
             ) from None
         other = self._tokenize(OTHER_TEXTS, input_names, shapes, 3 if dynamic else batch_size)
-        axes = {n: {0: "batch_size", 1: "sequence_length"} for n in input_names}
+        axes = {n: {0: "batch_size", 1: SEQUENCE_AXIS} for n in input_names}
         yield ShapePlan(
             shapes=shapes.describe(),
             axes=axes if dynamic else None,
@@ -160,7 +204,7 @@ class TextInputs(ModalityInputs):
         )
 
     def _tokenize(
-        self, texts: tuple[str, ...], input_names: list[str], shapes: Shapes, batch: int
+        self, texts: tuple[str, ...], input_names: list[str], shapes: Shapes, batch: int | None
     ) -> dict[str, np.ndarray]:
         return tokenize(
             self.processor,
