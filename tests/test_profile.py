@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 PACKAGE = "bert-text-classification"
+LINEARS = {"query", "key", "value", "dense", "classifier"}
 
 
 def walk(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -50,7 +51,7 @@ def test_self_times_add_up_to_node_times(profiled):
 
 
 def test_fused_nodes_keep_their_modules(profiled):
-    report, _, _ = profiled
+    report, trace, _ = profiled
     rules = report["attribution"]
     assert report["optimization"] == "all"
     assert sum(rules.values()) == report["executed_nodes"]
@@ -61,6 +62,14 @@ def test_fused_nodes_keep_their_modules(profiled):
     paths = {n["path"] for n in walk(report["tree"])}
     for node in report["slowest_nodes"]:
         assert node["module"] in paths
+    # ORT's MatMulAddFusion writes Reshape -> Gemm -> Reshape for each Linear: the inserted
+    # input reshape belongs to the Linear it feeds (its consumer), not to what produced its input.
+    reshapes = [
+        e for e in trace["traceEvents"] if e.get("name", "").startswith("gemm_input_reshape")
+    ]
+    assert reshapes
+    for event in reshapes:
+        assert event["args"]["module"].rsplit(".", 1)[-1] in LINEARS, event
     layer_norms = [
         n
         for n in report["slowest_nodes"]

@@ -92,6 +92,28 @@ TEST(ProfileAttribution, KeptFusedAndInsertedNodes) {
   EXPECT_EQ(nodes.at("_token_7").rule, Rule::kInherited);
 }
 
+TEST(ProfileAttribution, ChainsOfInsertedNodesTakeTheirConsumersModule) {
+  // MatMul+Add of a Linear in layer 1, after a layer-0 node: ORT's MatMulAddFusion writes
+  // Reshape -> Gemm -> Reshape, only the last writing a tensor the package knows.
+  onnx::GraphProto tagged;
+  add(tagged, "norm", "LayerNormalization", {"x"}, {"h"}, "encoder.layer.0");
+  add(tagged, "mm", "MatMul", {"h", "w"}, {"mm_out"}, "encoder.layer.1.attention");
+  add(tagged, "bias", "Add", {"mm_out", "b"}, {"y"}, "encoder.layer.1.attention");
+  onnx::GraphProto executed;
+  add(executed, "norm", "LayerNormalization", {"x"}, {"h"});
+  add(executed, "gemm_input_reshape_token_3", "Reshape", {"h", "shape"}, {"h2d"});
+  add(executed, "mm/MatMulAddFusion", "Gemm", {"h2d", "w", "b"}, {"g"});
+  add(executed, "gemm_output_reshape_token_4", "Reshape", {"g", "shape3"}, {"y"});
+  ModuleIndex modules(hierarchy(), "model_hierarchy.json");
+  const auto nodes = attribute_nodes(tagged, executed, modules);
+  EXPECT_EQ(nodes.at("gemm_output_reshape_token_4").module, "encoder.layer.1.attention");
+  EXPECT_EQ(nodes.at("gemm_output_reshape_token_4").rule, Rule::kFused);
+  EXPECT_EQ(nodes.at("mm/MatMulAddFusion").module, "encoder.layer.1.attention");
+  // The input reshape's producer is layer 0, but its consumer decides, once it has a module.
+  EXPECT_EQ(nodes.at("gemm_input_reshape_token_3").module, "encoder.layer.1.attention");
+  EXPECT_EQ(nodes.at("gemm_input_reshape_token_3").rule, Rule::kInherited);
+}
+
 TEST(ProfileAttribution, FusionAcrossLayersGetsTheirCommonModule) {
   onnx::GraphProto tagged;
   add(tagged, "a", "Add", {"x", "b"}, {"a_out"}, "encoder.layer.0.attention");
