@@ -459,6 +459,99 @@ def run(ctx: typer.Context) -> None:
 
 
 @app.command()
+def profile(
+    path: Annotated[str, typer.Argument(help="Package folder or .onnx (with hierarchy tags).")],
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Inputs as `run` takes them (texts; image/audio tasks: file paths). "
+            "Default: a sentence, for text tasks."
+        ),
+    ] = None,
+    runs: Annotated[int, typer.Option(min=1, help="Profiled calls (after one warm-up).")] = 10,
+    threads: Annotated[int, typer.Option(min=0, help="Intra-op threads (0: ORT's default).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the profile as JSON.")] = False,
+    trace: Annotated[
+        Path | None,
+        typer.Option(help="Write a Chrome trace (chrome://tracing, Perfetto), a track per module."),
+    ] = None,
+    trace_depth: Annotated[
+        int, typer.Option(min=0, help="With --trace: module depth of the tracks.")
+    ] = 3,
+    depth: Annotated[int | None, typer.Option(help="Levels of the tree to show.")] = None,
+) -> None:
+    """Time every module: the pipeline under ONNX Runtime's profiler, node times by module."""
+
+    try:
+        text = _native.profile_package(
+            path,
+            inputs or None,
+            runs=runs,
+            intra_op_threads=threads,
+            trace_path=str(trace) if trace else "",
+            trace_depth=trace_depth,
+        )
+    except (ValueError, RuntimeError) as error:
+        _fail(str(error))
+    report: dict[str, Any] = json.loads(text)
+    if as_json:
+        print(text)
+        return
+    _print_profile(report, depth)
+
+
+def _print_profile(report: dict[str, Any], depth: int | None) -> None:
+    from rich.tree import Tree
+
+    def label(node: dict[str, Any]) -> str:
+        parts = node["path"].split(".")
+        name = ".".join(parts[-2:]) if parts[-1].isdigit() and len(parts) > 1 else parts[-1]
+        share = node["share"] * 100
+        colour = "red" if share >= 20 else "yellow" if share >= 5 else "green"
+        return (
+            f"[bold]{name or '(root)'}[/bold] [cyan]{node['class']}[/cyan] "
+            f"[{colour}]{node['total_us'] / 1000:.3f} ms {share:.1f}%[/{colour}] "
+            f"[dim]self {node['self_us'] / 1000:.3f} ms, {node['nodes']} nodes[/dim]"
+        )
+
+    def add(branch: Tree, node: dict[str, Any], level: int) -> None:
+        if depth is not None and level >= depth:
+            return
+        for child in sorted(node["children"], key=lambda c: -c["total_us"]):
+            add(branch.add(label(child)), child, level + 1)
+
+    view = Tree(label(report["tree"]))
+    add(view, report["tree"], 0)
+    stdout.print(view)
+    rules = report["attribution"]
+    stdout.print(
+        f"per call: {report['run_wall_us'] / 1000:.3f} ms measured Run wall time "
+        f"({report['session_runs']} Runs / {report['calls']} calls), "
+        f"{report['node_us'] / 1000:.3f} ms in nodes: coverage {report['coverage'] * 100:.1f}%, "
+        f"{report['outside_nodes_us'] / 1000:.3f} ms outside nodes"
+    )
+    stdout.print(
+        f"{report['executed_nodes']} nodes ran (optimization {report['optimization']}): "
+        f"{rules['same_name']} by name, {rules['fused']} fused, {rules['inherited']} inherited, "
+        f"{rules['root']} root"
+    )
+    slowest = Table(title="slowest nodes", title_justify="left")
+    for column in ("node", "op", "module", "ms", "share"):
+        slowest.add_column(column, justify="right" if column in ("ms", "share") else "left")
+    for node in report["slowest_nodes"]:
+        slowest.add_row(
+            node["name"],
+            node["op"],
+            node["module"] or "(root)",
+            f"{node['us'] / 1000:.3f}",
+            f"{node['share'] * 100:.1f}%",
+        )
+    stdout.print(slowest)
+    if report["trace"]:
+        stdout.print(f"[green]✓[/green] wrote {report['trace']}")
+
+
+@app.command()
 def validate(
     package: Annotated[Path, typer.Argument(help="Package folder.")],
     optimum: Annotated[

@@ -15,10 +15,15 @@ namespace modelexport {
 
 enum class GraphOptimization { kDisabled, kBasic, kExtended, kAll };
 
+class ProfileRecorder;  // modelexport/profile.h
+
 struct SessionOptions {
   int intra_op_threads = 0;  // 0: ONNX Runtime's default
   int inter_op_threads = 0;
   GraphOptimization optimization = GraphOptimization::kAll;
+  // Set: ONNX Runtime profiles the session (trace and optimized graph written into the
+  // recorder's folder, each Run's wall time recorded); `modelexport profile` only.
+  std::shared_ptr<ProfileRecorder> profiler;
 };
 
 template <typename T>

@@ -63,64 +63,112 @@ Value to_value(const nlohmann::json& json) {
 
 namespace {
 
-// Calls `read(line, where)` for each non-blank line of `path` (a UTF-8 byte-order mark and
-// "\r\n" endings removed; `where` is "path:line") and collects what it returns.
-template <typename ReadLine>
-std::vector<Value> read_lines(const std::string& path, ReadLine read) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument(path + ": cannot read the input file");
-  std::vector<Value> inputs;
-  std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
-    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (is_blank(line)) continue;
-    inputs.push_back(read(line, path + ":" + std::to_string(number)));
-  }
-  if (in.bad()) throw std::invalid_argument(path + ": read error");
-  return inputs;
-}
-
 nlohmann::json parse_line(const std::string& line, const std::string& where) {
   return text::parse_json_document<nlohmann::json>(line, where,
                                                    text::JsonNumbers::kCorrectlyRounded);
 }
 
+Value read_json_line(const std::string& line, const std::string& where) {
+  const auto value = parse_line(line, where);
+  if (!is_input(value)) {
+    throw std::invalid_argument(where +
+                                ": expected a JSON string, {\"text\": ..., \"text_pair\": ...} "
+                                "or {\"question\": ..., \"context\": ...}");
+  }
+  return to_value(value);
+}
+
+Value read_path_line(const std::string& line, const std::string& where) {
+  if (line.front() != '"') return Value(line);
+  const auto value = parse_line(line, where);
+  if (!value.is_string()) throw std::invalid_argument(where + ": expected a path");
+  return Value(value.get<std::string>());
+}
+
+Value read_document_line(const std::string& line, const std::string& where) {
+  if (line.front() != '{' && line.front() != '"') return Value(line);
+  const auto value = parse_line(line, where);
+  if (value.is_string()) return Value(value.get<std::string>());
+  if (!value.is_object() || !has_string(value, "image")) {
+    throw std::invalid_argument(where +
+                                ": expected a path or {\"image\": path, \"question\": ..., "
+                                "\"word_boxes\": [[word, [x0, y0, x1, y1]], ...]}");
+  }
+  return to_value(value);
+}
+
+std::vector<Value> read_all(const std::string& path, InputLineReader::Format format) {
+  InputLineReader reader(path, format);
+  std::vector<Value> inputs;
+  for (auto chunk = reader.next(4096); !chunk.empty(); chunk = reader.next(4096)) {
+    for (auto& input : chunk) inputs.push_back(std::move(input));
+  }
+  return inputs;
+}
+
 }  // namespace
 
-std::vector<Value> read_input_lines(const std::string& path) {
-  return read_lines(path, [](const std::string& line, const std::string& where) {
-    const auto value = parse_line(line, where);
-    if (!is_input(value)) {
-      throw std::invalid_argument(where +
-                                  ": expected a JSON string, {\"text\": ..., \"text_pair\": ...} "
-                                  "or {\"question\": ..., \"context\": ...}");
+InputLineReader::Format InputLineReader::format_for(const std::string& modality) {
+  if (modality == "text") return Format::kJsonLines;
+  if (modality == "document") return Format::kDocuments;
+  return Format::kPaths;
+}
+
+InputLineReader::InputLineReader(const std::string& path, Format format)
+    : path_(path), in_(path, std::ios::binary) {
+  if (!in_) throw std::invalid_argument(path + ": cannot read the input file");
+  switch (format) {
+    case Format::kJsonLines:
+      read_line_ = read_json_line;
+      break;
+    case Format::kPaths:
+      read_line_ = read_path_line;
+      break;
+    case Format::kDocuments:
+      read_line_ = read_document_line;
+      break;
+  }
+}
+
+std::vector<Value> InputLineReader::next(std::size_t count) {
+  std::vector<Value> inputs;
+  std::string line;
+  while (inputs.size() < count && std::getline(in_, line)) {
+    ++line_number_;
+    if (line_number_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (is_blank(line)) continue;
+    inputs.push_back(read_line_(line, path_ + ":" + std::to_string(line_number_)));
+  }
+  if (in_.bad()) throw std::invalid_argument(path_ + ": read error");
+  return inputs;
+}
+
+std::size_t count_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::size_t lines = 0;
+  bool open_line = false;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    const auto got = static_cast<std::size_t>(in.gcount());
+    for (std::size_t i = 0; i < got; ++i) {
+      if (buffer[i] == '\n') ++lines;
     }
-    return to_value(value);
-  });
+    open_line = buffer[got - 1] != '\n';
+  }
+  return lines + (open_line ? 1 : 0);
+}
+
+std::vector<Value> read_input_lines(const std::string& path) {
+  return read_all(path, InputLineReader::Format::kJsonLines);
 }
 
 std::vector<Value> read_path_lines(const std::string& path) {
-  return read_lines(path, [](const std::string& line, const std::string& where) {
-    if (line.front() != '"') return Value(line);
-    const auto value = parse_line(line, where);
-    if (!value.is_string()) throw std::invalid_argument(where + ": expected a path");
-    return Value(value.get<std::string>());
-  });
+  return read_all(path, InputLineReader::Format::kPaths);
 }
 
 std::vector<Value> read_document_lines(const std::string& path) {
-  return read_lines(path, [](const std::string& line, const std::string& where) {
-    if (line.front() != '{' && line.front() != '"') return Value(line);
-    const auto value = parse_line(line, where);
-    if (value.is_string()) return Value(value.get<std::string>());
-    if (!value.is_object() || !has_string(value, "image")) {
-      throw std::invalid_argument(where +
-                                  ": expected a path or {\"image\": path, \"question\": ..., "
-                                  "\"word_boxes\": [[word, [x0, y0, x1, y1]], ...]}");
-    }
-    return to_value(value);
-  });
+  return read_all(path, InputLineReader::Format::kDocuments);
 }
 
 }  // namespace modelexport::cli

@@ -3,8 +3,13 @@
 // create_pipeline(); nothing here names a task.
 #include "cli/run_command.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <iostream>
 #include <limits>
 #include <map>
 #include <memory>
@@ -81,6 +86,8 @@ struct RunArguments {
   std::string package;
   std::vector<std::string> texts;
   std::string input_file;
+  std::size_t chunk_size = 256;
+  bool progress = false;
   std::string task;
   int threads = 0;
   std::size_t max_image_pixels = ImageDecodeOptions{}.max_pixels;
@@ -155,6 +162,13 @@ void define_options(CLI::App& app, RunArguments& a,
   }
   lines_help.pop_back();
   app.add_option("--input-file", a.input_file, lines_help);
+  app.add_option("--chunk-size", a.chunk_size,
+                 "--input-file: lines read and run at a time; each chunk's results are written "
+                 "before the next is read (bounded memory)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_flag("--progress", a.progress,
+               "show --input-file progress on stderr (default: when stderr is a terminal)");
   app.add_option("--task", a.task, "override the package's task")->check(CLI::IsMember(tasks));
   for (const auto& [name, option] : options) define_task_option(app, a, name, option);
   app.add_option("--threads", a.threads, "ONNX Runtime intra-op threads (0: its default)")
@@ -173,6 +187,42 @@ void define_options(CLI::App& app, RunArguments& a,
   app.add_flag("--mask-base64", a.images.base64,
                "image-segmentation: masks as base64 PNG data: URLs in the JSON, not files");
 }
+
+// The --input-file progress line on stderr: lines done of the file's lines, and the rate. It
+// rewrites itself with "\r" and ends with a newline, also when an error interrupts the run (so
+// the error has its own line); stdout is never touched.
+class Progress {
+ public:
+  Progress(std::ostream& err, bool enabled, const std::string& program, std::size_t total)
+      : err_(err), enabled_(enabled), program_(program), total_(total) {}
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  ~Progress() {
+    if (shown_) err_ << "\n" << std::flush;
+  }
+
+  void update(std::size_t lines) {
+    if (!enabled_) return;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    char line[160];
+    std::snprintf(
+        line, sizeof line, "\r%s: %zu/%zu lines (%.0f%%), %.1f lines/s", program_.c_str(), lines,
+        total_,
+        total_ == 0 ? 100.0 : 100.0 * static_cast<double>(lines) / static_cast<double>(total_),
+        seconds > 0 ? static_cast<double>(lines) / seconds : 0.0);
+    err_ << line << std::flush;
+    shown_ = true;
+  }
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  std::string program_;
+  std::size_t total_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
 
 }  // namespace
 
@@ -209,13 +259,15 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     }
     Value::Array inputs;
     for (const auto& text : a.texts) inputs.emplace_back(text);
+    // The input file is read and run a chunk at a time: memory stays bounded however long it
+    // is, and each chunk's results are written before the next chunk is read.
+    std::optional<InputLineReader> reader;
+    std::vector<Value> chunk;
     if (!a.input_file.empty()) {
-      auto lines = task.modality == "text"       ? read_input_lines(a.input_file)
-                   : task.modality == "document" ? read_document_lines(a.input_file)
-                                                 : read_path_lines(a.input_file);
-      for (auto& input : lines) inputs.push_back(std::move(input));
+      reader.emplace(a.input_file, InputLineReader::format_for(task.modality));
+      chunk = reader->next(a.chunk_size);
     }
-    if (inputs.empty() && a.options.find("context") == nullptr) {
+    if (inputs.empty() && chunk.empty() && a.options.find("context") == nullptr) {
       throw UsageError("no inputs: " + a.input_file + " has none");
     }
     for (const auto& [name, value] : a.options.as_object()) {
@@ -235,10 +287,23 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     pipeline_options.image_decode.max_pixels = a.max_image_pixels;
     pipeline_options.audio_decode.max_seconds = a.max_audio_seconds;
     const auto pipeline = create_pipeline(package, pipeline_options);
-    const Value given = inputs.empty() ? Value() : Value(std::move(inputs));
     std::size_t number = 0;
-    for (const auto& result : pipeline->run(given, a.options)) {
-      out << json_line(images_as_references(result, ++number, a.images));
+    const auto run_and_write = [&](const Value& given) {
+      for (const auto& result : pipeline->run(given, a.options)) {
+        out << json_line(images_as_references(result, ++number, a.images));
+      }
+      out.flush();
+    };
+    if (!inputs.empty() || chunk.empty()) {  // TEXT arguments, or the options carry the inputs
+      run_and_write(inputs.empty() ? Value() : Value(std::move(inputs)));
+    }
+    if (!reader) return;
+    const bool show = a.progress || (&err == &std::cerr && isatty(STDERR_FILENO) == 1);
+    Progress progress(err, show, program, show ? count_lines(a.input_file) : 0);
+    while (!chunk.empty()) {
+      run_and_write(Value(std::move(chunk)));
+      progress.update(reader->lines_read());
+      chunk = reader->next(a.chunk_size);
     }
   });
 }

@@ -3,6 +3,7 @@
 
 #include <onnxruntime_cxx_api.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 
 #include "modelexport/limits.h"
 #include "modelexport/onnx_model.h"
+#include "modelexport/profile.h"
 #include "onnx/external_data.h"
 #include "onnx/model_access.h"
 #include "onnx/paths.h"
@@ -252,6 +254,18 @@ struct Session::Impl {
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
   Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
+  std::shared_ptr<ProfileRecorder> profiler;
+  std::size_t profile_index = 0;
+
+  ~Impl() {
+    // ONNX Runtime writes its trace when profiling ends: hand the file to the recorder.
+    if (!profiler || !session) return;
+    try {
+      Ort::AllocatorWithDefaultOptions allocator;
+      profiler->set_trace(profile_index, session.EndProfilingAllocated(allocator).get());
+    } catch (const std::exception&) {  // the profile reports a session without a trace
+    }
+  }
 };
 
 Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -276,6 +290,17 @@ Session Session::open(const std::string& model_path, const SessionOptions& optio
   ort_options.SetGraphOptimizationLevel(ort_level(options.optimization));
   for (std::size_t i = 0; i < shared.impl_->names.size(); ++i) {
     ort_options.AddInitializer(shared.impl_->names[i].c_str(), shared.impl_->values[i]);
+  }
+  if (options.profiler) {
+    impl->profiler = options.profiler;
+    impl->profile_index = options.profiler->add_session(model_path);
+    const auto record = options.profiler->sessions()[impl->profile_index];
+    ort_options.EnableProfiling(record.trace_prefix.c_str());
+    ort_options.SetOptimizedModelFilePath(record.optimized_model_path.c_str());
+    // The written graph's weights go to a side file: it is read for its nodes only.
+    const std::string weights = "session" + std::to_string(impl->profile_index) + ".weights";
+    ort_options.AddConfigEntry("session.optimized_model_external_initializers_file_name",
+                               weights.c_str());
   }
   try {
     impl->session =
@@ -329,8 +354,15 @@ std::vector<FloatTensor> Session::run(
   for (const auto& name : output_names) outputs.push_back(name.c_str());
   std::vector<Ort::Value> results;
   try {
+    const auto start = std::chrono::steady_clock::now();
     results = impl_->session.Run(Ort::RunOptions{nullptr}, input_names.data(), values.data(),
                                  values.size(), outputs.data(), outputs.size());
+    if (impl_->profiler) {
+      impl_->profiler->add_run(impl_->profile_index,
+                               std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count());
+    }
   } catch (const Ort::Exception& e) {
     if (e.GetOrtErrorCode() == ORT_INVALID_ARGUMENT) {
       throw std::invalid_argument(std::string("ONNX Runtime rejected the inputs: ") + e.what());
