@@ -22,6 +22,11 @@ import numpy as np
 from modelexport import _native
 from modelexport._native import metadata_keys as keys
 from modelexport.errors import ModelExportError
+from modelexport.export.graph_passes import (
+    GraphPassContext,
+    GraphPassRequest,
+    apply_graph_passes,
+)
 from modelexport.export.inputs import (
     ModalityInputs,
     ShapePlan,
@@ -55,6 +60,8 @@ class ExportReport:
     # output_dir is then the .onnx and files holds it alone.
     folder_bytes: int | None = None
     embedded: dict[str, tuple[int, int]] | None = None
+    # --optimize / --quantize: the passes applied and their accuracy report (graph_passes.py)
+    graph_passes: dict[str, Any] | None = None
 
 
 def export_with_config(
@@ -78,6 +85,9 @@ def export_with_config(
     exporter: str = "auto",
     reporter: TimingReporter | None = None,
     single_file: bool = False,
+    optimize: bool = False,
+    quantize: str | None = None,
+    calibration: str | Path | None = None,
 ) -> ExportReport:
     """Export a model folder or cached Hub id into the package folder `output_dir`.
 
@@ -88,7 +98,9 @@ def export_with_config(
     models, `image_size` (height, width) for image models, `audio_seconds` (the fixed clip
     length) for raw-waveform audio models. `single_file`: `output_dir` names one .onnx that
     embeds every file of the package (`modelexport pack`; external weights inlined; at most
-    2 GB), written the same all-or-nothing way."""
+    2 GB), written the same all-or-nothing way. `optimize` (ONNX Runtime's transformer fusions)
+    and `quantize` ("int8": dynamic, or static calibrated on the lines of the text file
+    `calibration`) transform the validated fp32 graph (graph_passes.py)."""
     reporter = reporter or TimingReporter()
     output_dir = Path(output_dir).expanduser().absolute()
     if batch_size < 1:
@@ -99,6 +111,10 @@ def export_with_config(
         raise ModelExportError(f"--image-size must be positive, got {image_size}")
     if audio_seconds is not None and not audio_seconds > 0:
         raise ModelExportError(f"--audio-seconds must be positive, got {audio_seconds}")
+    passes = GraphPassRequest(
+        optimize, quantize, Path(calibration).expanduser() if calibration is not None else None
+    )
+    passes.check()
     output_dir = _final_output_dir(output_dir)
     if single_file:
         _check_output_file(output_dir, force)
@@ -130,6 +146,7 @@ def export_with_config(
             hierarchy=hierarchy,
             exporter=exporter,
             reporter=reporter,
+            passes=passes,
         )
         with reporter.step("Finalizing package"):
             if INTERRUPTED.is_set():  # an interrupt some library swallowed
@@ -166,6 +183,7 @@ def _export_into(
     hierarchy: bool,
     exporter: str,
     reporter: TimingReporter,
+    passes: GraphPassRequest,
 ) -> ExportReport:
     from modelexport.export.onnx_export import SCOPE_ROOT
     from modelexport.export.validation import validate_against_torch
@@ -217,6 +235,8 @@ def _export_into(
         }
         if plan.notes:
             export_config["notes"] = plan.notes
+        if passes.any:
+            export_config["graph_passes"] = passes.to_json()
         meta = _native.PackageMetadata()
         meta.task = spec.name
         meta.model_config_json = model.config.to_json_string(use_diff=False)
@@ -235,9 +255,6 @@ def _export_into(
             )
         )
         raw_path.unlink()
-        slices = inputs.graph_slices()
-        if slices:
-            _native.write_graph_slices(str(model_path), list(slices.items()))
 
     warnings: list[str] = list(plan.notes)
     with reporter.step(f"Copying configuration and {inputs.files_description}"):
@@ -251,12 +268,12 @@ def _export_into(
             warnings.append(message)
             reporter.warn(message)
 
+    cases = [("example input", example)] + [
+        (name, {n: case[n] for n in input_names}) for name, case in plan.cases[1:]
+    ]
     validation = None
     if validate:
         with reporter.step("Validating against PyTorch"):
-            cases = [("example input", example)] + [
-                (name, {n: case[n] for n in input_names}) for name, case in plan.cases[1:]
-            ]
             report = validate_against_torch(model_path, module, output_names, cases, atol)
             validation = report.to_json()
             if not report.passed:
@@ -265,6 +282,29 @@ def _export_into(
                     f"validation failed: max abs difference {report.max_abs_diff:.3g} exceeds "
                     f"--atol {atol:g} (case '{worst.name}': {worst.max_abs_diff})"
                 )
+
+    graph_passes = None
+    if passes.any:
+        context = GraphPassContext(
+            spec=spec,
+            config=model.config,
+            module=module,
+            output_names=tuple(output_names),
+            input_names=input_names,
+            cases=cases,
+            shapes=plan.shapes,
+            tokenizer=inputs.processor if spec.modality == "text" else None,
+            modules=modules,
+            hierarchy=hierarchy,
+        )
+        outcome_passes = apply_graph_passes(staging, passes, context, reporter)
+        graph_passes = outcome_passes.report
+        warnings += outcome_passes.warnings
+        if outcome_passes.hierarchy is not None:
+            hierarchy_document["statistics"] = outcome_passes.hierarchy
+    slices = inputs.graph_slices()
+    if slices:
+        _native.write_graph_slices(str(model_path), list(slices.items()))
 
     result = ExportReport(
         output_dir=staging,
@@ -275,6 +315,7 @@ def _export_into(
         hierarchy=hierarchy_document["statistics"],
         export_seconds=round(outcome.seconds, 3),
         warnings=warnings,
+        graph_passes=graph_passes,
     )
     _write_export_metadata(staging, source, spec, export_config, result, reporter)
     result.files = {p.name: p.stat().st_size for p in sorted(staging.iterdir()) if p.is_file()}
@@ -463,6 +504,8 @@ def _write_export_metadata(
         "hierarchy": result.hierarchy,
         "warnings": result.warnings,
     }
+    if result.graph_passes is not None:
+        document["graph_passes"] = result.graph_passes
     (staging / "export_metadata.json").write_text(json.dumps(document, indent=2) + "\n")
 
 
