@@ -73,8 +73,9 @@ def optimized_embeddings(tmp_path_factory):
 
 def test_each_pass_tags_fused_and_new_nodes_by_what_they_replaced(export_cache, tmp_path):
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.quantization.shape_inference import quant_pre_process
     from onnxruntime.transformers.optimizer import optimize_model
+
+    from modelexport.export.graph_passes import prepare_for_quantization
 
     fp32 = export_cache.get("bert-text-classification", "fixed").output_dir / "model.onnx"
     modules = module_tree("bert-text-classification")
@@ -113,9 +114,9 @@ def test_each_pass_tags_fused_and_new_nodes_by_what_they_replaced(export_cache, 
         fused["SkipLayerNormalization"]
     ) + len(fused["BiasGelu"])
 
-    # ORT's pre-processing (shape inference) first, as graph_passes does: without it the
-    # quantizer's own shape inference refuses the exporter's value_info.
-    quant_pre_process(str(fp32), str(tmp_path / "prep.onnx"), skip_optimization=True)
+    # ORT's pre-processing first, as graph_passes does: without it the quantizer's own shape
+    # inference refuses the exporter's value_info.
+    prepare_for_quantization(fp32, tmp_path / "prep.onnx")
     quantize_dynamic(
         str(tmp_path / "prep.onnx"), str(tmp_path / "int8.onnx"), weight_type=QuantType.QInt8
     )

@@ -9,7 +9,6 @@ transformed graph (int8 cannot meet --atol)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,17 +220,11 @@ def _quantize(
     staging: Path,
 ) -> dict[str, Any]:
     from onnxruntime.quantization import QuantFormat, QuantType, quantize_dynamic, quantize_static
-    from onnxruntime.quantization.shape_inference import quant_pre_process
 
     prepared = staging / "model.prep.onnx"
-    try:
-        # ORT's pre-processing: symbolic + ONNX shape inference (graph optimization skipped,
-        # the fusions are --optimize's job), as its quantizer asks.
-        quant_pre_process(str(source), str(prepared), skip_optimization=True)
-    except Exception:  # shape inference cannot type some contrib ops; quantize as it is
-        shutil.copyfile(source, prepared)
     entry: dict[str, Any] = {"name": "quantize", "applied": True, "precision": request.quantize}
     try:
+        prepare_for_quantization(source, prepared)
         if request.calibration is None:
             # Weights int8, activations uint8 by DynamicQuantizeLinear: U8S8 MatMulInteger,
             # ONNX Runtime's recommendation for x86-64 (no reduce_range needed with VNNI).
@@ -268,6 +261,36 @@ def _quantize(
     finally:
         prepared.unlink(missing_ok=True)
     return entry
+
+
+def prepare_for_quantization(source: Path, output: Path) -> None:
+    """ORT's pre-processing (ONNX shape inference; its graph optimization is skipped, the
+    fusions are --optimize's job, and so is symbolic shape inference, which cannot follow the
+    dynamo exporter's dynamic graphs and then dumps a file into the working directory). The
+    exporter's value_info is dropped first: ONNX shape inference recomputes it, and the
+    quantizer's own inference refuses some of it; only outputs of contrib ops (com.microsoft,
+    which ONNX shape inference cannot type) keep theirs."""
+    import onnx
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    model = onnx.load(str(source))
+    contrib = {
+        name
+        for node in model.graph.node
+        if node.domain not in ("", "ai.onnx")
+        for name in node.output
+    }
+    kept = [info for info in model.graph.value_info if info.name in contrib]
+    del model.graph.value_info[:]
+    model.graph.value_info.extend(kept)
+    cleaned = output.with_suffix(".clean.onnx")
+    onnx.save(model, str(cleaned))
+    try:
+        quant_pre_process(
+            str(cleaned), str(output), skip_optimization=True, skip_symbolic_shape=True
+        )
+    finally:
+        cleaned.unlink()
 
 
 class _CalibrationReader:
