@@ -211,8 +211,8 @@ TEST(HierarchyRetag, KeptNodesKeepTagsFusedNodesTakeTheCommonModuleOfWhatTheyRep
   kept_mul->add_metadata_props()->set_key("stale");
 
   ProjectionStats stats;
-  auto document =
-      nlohmann::json::parse(retag_after_pass(original, transformed, bert_like_modules(), 0, &stats));
+  auto document = nlohmann::json::parse(
+      retag_after_pass(original, transformed, bert_like_modules(), 0, &stats));
   std::vector<std::string> modules;
   for (const auto& node : OnnxModelAccess::proto(transformed).graph().node()) {
     modules.push_back(props_of(node)["modelexport.module"]);
@@ -220,9 +220,8 @@ TEST(HierarchyRetag, KeptNodesKeepTagsFusedNodesTakeTheCommonModuleOfWhatTheyRep
   // The fused node's removed cone is MatMul, Add, Relu (not the shared Gather): their common
   // module is layer.0. The helper's output is new: it takes the removed consumer of its input
   // (the MatMul it helps replace).
-  EXPECT_EQ(modules,
-            (std::vector<std::string>{"embeddings", "encoder.layer.0.attention", "encoder.layer.0",
-                                      "encoder.layer.1", "pooler"}));
+  EXPECT_EQ(modules, (std::vector<std::string>{"embeddings", "encoder.layer.0.attention",
+                                               "encoder.layer.0", "encoder.layer.1", "pooler"}));
   EXPECT_EQ(props_of(OnnxModelAccess::proto(transformed).graph().node(2))["modelexport.tag"],
             "/BertModel/BertEncoder/BertLayer.0");
   EXPECT_EQ(stats.total_nodes, 5u);

@@ -25,7 +25,6 @@ std::string write_transformed_package_model(const std::string& original_path,
                                             const std::string& transformed_path,
                                             const std::string& model_path,
                                             const std::string& hierarchy_path,
-                                            const std::vector<ModuleInfo>& modules,
-                                            bool tag_nodes);
+                                            const std::vector<ModuleInfo>& modules, bool tag_nodes);
 
 }  // namespace modelexport

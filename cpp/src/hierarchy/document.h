@@ -13,8 +13,8 @@
 namespace modelexport::hierarchy {
 
 // `own_nodes[i]`: nodes tagged with module i; `extra` entries are added to "statistics".
-std::string hierarchy_document(const ModuleTree& tree, const std::vector<std::size_t>& own_nodes,
-                               const ProjectionStats& stats, bool tagged,
-                               const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
+std::string hierarchy_document(
+    const ModuleTree& tree, const std::vector<std::size_t>& own_nodes, const ProjectionStats& stats,
+    bool tagged, const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 
 }  // namespace modelexport::hierarchy

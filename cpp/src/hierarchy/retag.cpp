@@ -43,7 +43,8 @@ class OriginalGraph {
     if (node.name().empty()) return kNoModule;
     auto it = by_name_.find(node.name());
     if (it == by_name_.end() || it->second.op_type != node.op_type()) return kNoModule;
-    if (it->second.main_index >= 0) removed_[static_cast<std::size_t>(it->second.main_index)] = false;
+    if (it->second.main_index >= 0)
+      removed_[static_cast<std::size_t>(it->second.main_index)] = false;
     return it->second.module;
   }
 

@@ -24,9 +24,8 @@ std::size_t original_root_fallback(const std::string& hierarchy_path) {
   std::ifstream file(hierarchy_path);
   if (!file) return std::numeric_limits<std::size_t>::max();
   const auto document = nlohmann::json::parse(file, nullptr, false);
-  const auto* statistics = document.is_object() && document.contains("statistics")
-                               ? &document["statistics"]
-                               : nullptr;
+  const auto* statistics =
+      document.is_object() && document.contains("statistics") ? &document["statistics"] : nullptr;
   if (statistics == nullptr || !(*statistics)["root_fallback"].is_number_unsigned()) {
     return std::numeric_limits<std::size_t>::max();
   }
