@@ -172,6 +172,96 @@ TEST(HierarchyProjection, SubgraphNodesInheritTheEnclosingNode) {
   EXPECT_EQ(props_of(graph.node(0))["modelexport.module"], "encoder.layer.1");
 }
 
+// A graph pass over a tagged model: one kept node, a fused node replacing a chain, a new
+// helper feeding the fused node, a shared producer that must not widen the fused node's module.
+TEST(HierarchyRetag, KeptNodesKeepTagsFusedNodesTakeTheCommonModuleOfWhatTheyReplaced) {
+  // Original: x -> [layer.0.attention] q -> [layer.0.attention] r -> [layer.0] t -> [pooler] p;
+  // m (embeddings, shared) feeds r and layer.1's u.
+  GraphBuilder before;
+  before.value("x", true);
+  before.node("Gather", {"x"}, "m", "['', 'model', 'model.embeddings', 'embedding']");
+  before.node("MatMul", {"x"}, "q",
+              "['', 'model', 'model.encoder', 'model.encoder.layer.0', "
+              "'model.encoder.layer.0.attention', 'matmul']");
+  before.node("Add", {"q", "m"}, "r",
+              "['', 'model', 'model.encoder', 'model.encoder.layer.0', "
+              "'model.encoder.layer.0.attention', 'add']");
+  before.node("Relu", {"r"}, "t",
+              "['', 'model', 'model.encoder', 'model.encoder.layer.0', 'relu']");
+  before.node("Mul", {"m", "x"}, "u",
+              "['', 'model', 'model.encoder', 'model.encoder.layer.1', 'mul']");
+  before.node("Add", {"t", "u"}, "p", "['', 'model', 'model.pooler', 'add']");
+  before.value("p", false, true);
+  OnnxModel original = before.build();
+  project_hierarchy(original, bert_like_modules(), {});
+
+  // After: Gather, Mul and the pooler's Add kept (Gather's tags dropped, as ORT's tools do on
+  // some paths); MatMul+Add+Relu fused into "Fused" (output t); "Prep" is a new helper whose
+  // new output only the fused node reads.
+  GraphBuilder after;
+  after.value("x", true);
+  after.node("Gather", {"x"}, "m");
+  after.node("Cast", {"x"}, "prep").set_name("Prep");
+  after.node("FusedBlock", {"prep", "m"}, "t").set_name("Fused");
+  after.node("Mul", {"m", "x"}, "u");
+  after.node("Add", {"t", "u"}, "p");
+  after.value("p", false, true);
+  OnnxModel transformed = after.build();
+  auto* kept_mul = OnnxModelAccess::proto(transformed).mutable_graph()->mutable_node(3);
+  kept_mul->add_metadata_props()->set_key("stale");
+
+  ProjectionStats stats;
+  auto document = nlohmann::json::parse(
+      retag_after_pass(original, transformed, bert_like_modules(), 0, &stats));
+  std::vector<std::string> modules;
+  for (const auto& node : OnnxModelAccess::proto(transformed).graph().node()) {
+    modules.push_back(props_of(node)["modelexport.module"]);
+  }
+  // The fused node's removed cone is MatMul, Add, Relu (not the shared Gather): their common
+  // module is layer.0. The helper's output is new: it takes the removed consumer of its input
+  // (the MatMul it helps replace).
+  EXPECT_EQ(modules, (std::vector<std::string>{"embeddings", "encoder.layer.0.attention",
+                                               "encoder.layer.0", "encoder.layer.1", "pooler"}));
+  EXPECT_EQ(props_of(OnnxModelAccess::proto(transformed).graph().node(2))["modelexport.tag"],
+            "/BertModel/BertEncoder/BertLayer.0");
+  EXPECT_EQ(stats.total_nodes, 5u);
+  EXPECT_EQ(stats.direct, 3u);
+  EXPECT_EQ(stats.inherited, 2u);
+  EXPECT_EQ(stats.root_fallback, 0u);
+  EXPECT_EQ(document["statistics"]["graph_pass"]["kept"], 3);
+  EXPECT_EQ(document["statistics"]["graph_pass"]["from_replaced_nodes"], 2);
+  EXPECT_EQ(document["statistics"]["graph_pass"]["from_data_flow"], 0);
+  EXPECT_EQ(document["tree"]["subtree_nodes"], 5);
+}
+
+TEST(HierarchyRetag, NewNodesWithoutOriginalTensorsTakeTheRemovedConsumersOfTheirInputs) {
+  GraphBuilder before;
+  before.value("x", true);
+  before.node("MatMul", {"x"}, "q",
+              "['', 'model', 'model.encoder', 'model.encoder.layer.1', "
+              "'model.encoder.layer.1.attention', 'matmul']");
+  before.node("Relu", {"q"}, "y", "['', 'model', 'model.pooler', 'relu']");
+  before.value("y", false, true);
+  OnnxModel original = before.build();
+  project_hierarchy(original, bert_like_modules(), {});
+  // Quantization: x -> DynamicQuantizeLinear (new output) -> MatMulInteger -> Mul (output q):
+  // the quantizer by the MatMul that read x, the scale Mul by the MatMul whose output it
+  // writes, the MatMulInteger between them by data flow.
+  GraphBuilder after;
+  after.value("x", true);
+  after.node("DynamicQuantizeLinear", {"x"}, "xq").set_name("x_quant");
+  after.node("MatMulInteger", {"xq"}, "qi").set_name("mm_quant");
+  after.node("Mul", {"qi"}, "q").set_name("mm_scale");
+  after.node("Relu", {"q"}, "y");
+  after.value("y", false, true);
+  OnnxModel transformed = after.build();
+  retag_after_pass(original, transformed, bert_like_modules(), 0);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(props_of(OnnxModelAccess::proto(transformed).graph().node(i))["modelexport.module"],
+              "encoder.layer.1.attention");
+  }
+}
+
 TEST(ScopeResolver, TorchScriptNamesResolveComponentWise) {
   hierarchy::ModuleTree tree(bert_like_modules());
   hierarchy::ScopeResolver resolver(tree, "model");

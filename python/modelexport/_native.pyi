@@ -79,6 +79,11 @@ def write_package_model(source_path: str, model_path: str, hierarchy_path: str, 
     Tag every node with its module (unless tag_nodes is false), embed the package metadata, write model.onnx and model_hierarchy.json; returns the hierarchy JSON.
     """
 
+def write_transformed_package_model(original_path: str, transformed_path: str, model_path: str, hierarchy_path: str, modules: Sequence[tuple[str, str, int, bool]], tag_nodes: bool) -> str:
+    """
+    After a graph pass (fusions, quantization) over the tagged original: re-tag the transformed graph by the projection rules (or drop all node tags when tag_nodes is false), keep the package metadata, write model.onnx and model_hierarchy.json; returns the hierarchy JSON ('' when not tagging).
+    """
+
 def extract_module(model_path: str, module_path: str, output_path: str) -> None:
     """Write one module's subgraph as a standalone ONNX model."""
 

@@ -9,6 +9,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -29,6 +30,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True, highlight=False)
+
+# --quantize choices (graph_passes.QUANTIZE_MODES; an Enum so a wrong one is a usage error).
+QuantizeMode = Enum("QuantizeMode", {"int8": "int8"}, type=str)
 stdout = Console(highlight=False)
 
 
@@ -140,8 +144,8 @@ def export(
         typer.Option(
             help="Text models: extra fixed sequence lengths below the export length, as "
             "graphs sharing model.onnx's weights; the runtime runs each input on the smallest "
-            "that fits (e.g. 16,32,64; 'none' for one graph). Default: 16/24/32/48/64/96/… up to the "
-            "export length, unless --sequence-length, --dynamic or --single-file is given.",
+            "that fits (e.g. 16,32,64; 'none' for one graph). Default: 16/24/32/48/64/96/… up "
+            "to the export length, unless --sequence-length, --dynamic or --single-file is given.",
         ),
     ] = None,
     single_file: Annotated[
@@ -152,6 +156,25 @@ def export(
             "external weights inlined; at most 2 GB) instead of a folder.",
         ),
     ] = False,
+    optimize: Annotated[
+        bool,
+        typer.Option(
+            "--optimize",
+            help="Apply ONNX Runtime's transformer fusions (attention, layer norm, GELU, "
+            "embedding) to the validated graph; hierarchy kept.",
+        ),
+    ] = False,
+    quantize: Annotated[
+        QuantizeMode | None,
+        typer.Option(
+            help="Quantize the validated graph with ONNX Runtime (int8: dynamic, or static "
+            "with --calibration); hierarchy kept, accuracy report printed.",
+        ),
+    ] = None,
+    calibration: Annotated[
+        Path | None,
+        typer.Option(help="With --quantize: text file, one calibration input per line (static)."),
+    ] = None,
 ) -> None:
     """Export MODEL into the package OUTPUT_DIR (model.onnx + configs + metadata)."""
     from transformers.utils import logging as transformers_logging
@@ -161,6 +184,8 @@ def export(
     # Our step lines replace transformers' per-file progress bars.
     transformers_logging.disable_progress_bar()
     buckets = _parse_shape_buckets(shape_buckets)
+    if calibration is not None and quantize is None:
+        raise typer.BadParameter("needs --quantize int8", param_hint="--calibration")
 
     try:
         from modelexport.export.image_inputs import parse_image_size
@@ -186,6 +211,9 @@ def export(
             reporter=RichReporter(),
             single_file=single_file,
             shape_buckets=buckets,
+            optimize=optimize,
+            quantize=quantize.value if quantize is not None else None,
+            calibration=calibration,
         )
     except ModelExportError as error:
         _fail(str(error))
@@ -234,7 +262,14 @@ def export(
         stdout.print(
             f"validation: [green]passed[/green] vs PyTorch on {len(result['cases'])} inputs, "
             f"max abs diff {diffs} (atol {result['atol']:g})"
+            + (" (fp32 graph, before the graph passes)" if report.graph_passes else "")
         )
+    if report.graph_passes is not None:
+        from modelexport.export.graph_passes import describe
+
+        stdout.print("graph passes:")
+        for line in describe(report.graph_passes):
+            stdout.print(f"  {line}", soft_wrap=True)
 
 
 @app.command()

@@ -47,6 +47,21 @@ struct ProjectionStats {
 std::string project_hierarchy(OnnxModel& model, const std::vector<ModuleInfo>& modules,
                               const ProjectionOptions& options, ProjectionStats* stats = nullptr);
 
+// Re-tags `transformed`, the result of a graph pass (ONNX Runtime's fusions or quantization)
+// over the tagged `original`, in place. Nodes the pass kept (same name and op type) keep their
+// module. A node it created gets the common module of the original nodes it replaced: the
+// removed nodes producing its outputs plus the removed nodes feeding only them, back to its
+// inputs (or, when none of its outputs existed before, the removed original consumers of its
+// inputs); failing that the module of the nodes it serves (data flow, as the projection does);
+// the root last. Returns the hierarchy document of the transformed graph; its statistics count
+// kept nodes as direct and new ones as inherited, except root fallback: new nodes nothing
+// applied to, plus kept root nodes up to `original_root_fallback` (the original's count: the
+// tags do not say which root nodes were fallback); they add "graph_pass" {kept,
+// from_replaced_nodes, from_data_flow}.
+std::string retag_after_pass(const OnnxModel& original, OnnxModel& transformed,
+                             const std::vector<ModuleInfo>& modules,
+                             std::size_t original_root_fallback, ProjectionStats* stats = nullptr);
+
 // The subgraph of the nodes tagged with `module_path` or a module inside it, as a standalone
 // model: inputs are the tensors entering it, outputs the tensors leaving it (consumed outside
 // or graph outputs), initializers it uses copied. Throws std::invalid_argument when no node

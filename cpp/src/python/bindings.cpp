@@ -29,21 +29,37 @@ namespace {
 
 using ModuleTuple = std::tuple<std::string, std::string, std::int64_t, bool>;
 
-std::string write_package_model(const std::string& source_path, const std::string& model_path,
-                                const std::string& hierarchy_path,
-                                const modelexport::PackageMetadata& meta,
-                                const std::vector<ModuleTuple>& modules, bool tag_nodes,
-                                const std::string& scope_root) {
+std::vector<modelexport::ModuleInfo> module_infos(const std::vector<ModuleTuple>& modules) {
   std::vector<modelexport::ModuleInfo> infos;
   infos.reserve(modules.size());
   for (const auto& [path, class_name, own_parameters, container] : modules) {
     infos.push_back({path, class_name, own_parameters, container});
   }
+  return infos;
+}
+
+std::string write_package_model(const std::string& source_path, const std::string& model_path,
+                                const std::string& hierarchy_path,
+                                const modelexport::PackageMetadata& meta,
+                                const std::vector<ModuleTuple>& modules, bool tag_nodes,
+                                const std::string& scope_root) {
+  const auto infos = module_infos(modules);
   modelexport::ProjectionOptions options;
   options.write_tags = tag_nodes;
   options.scope_root = scope_root;
   return modelexport::write_package_model(source_path, model_path, hierarchy_path, meta, infos,
                                           options);
+}
+
+std::string write_transformed_package_model(const std::string& original_path,
+                                            const std::string& transformed_path,
+                                            const std::string& model_path,
+                                            const std::string& hierarchy_path,
+                                            const std::vector<ModuleTuple>& modules,
+                                            bool tag_nodes) {
+  return modelexport::write_transformed_package_model(original_path, transformed_path, model_path,
+                                                      hierarchy_path, module_infos(modules),
+                                                      tag_nodes);
 }
 
 void write_graph_slices(
@@ -99,6 +115,13 @@ NB_MODULE(_native, m) {
         nb::call_guard<nb::gil_scoped_release>(),
         "Tag every node with its module (unless tag_nodes is false), embed the package "
         "metadata, write model.onnx and model_hierarchy.json; returns the hierarchy JSON.");
+  m.def("write_transformed_package_model", &write_transformed_package_model, "original_path"_a,
+        "transformed_path"_a, "model_path"_a, "hierarchy_path"_a, "modules"_a, "tag_nodes"_a,
+        nb::call_guard<nb::gil_scoped_release>(),
+        "After a graph pass (fusions, quantization) over the tagged original: re-tag the "
+        "transformed graph by the projection rules (or drop all node tags when tag_nodes is "
+        "false), keep the package metadata, write model.onnx and model_hierarchy.json; returns "
+        "the hierarchy JSON ('' when not tagging).");
   m.def("extract_module", &modelexport::extract_module_file, "model_path"_a, "module_path"_a,
         "output_path"_a, nb::call_guard<nb::gil_scoped_release>(),
         "Write one module's subgraph as a standalone ONNX model.");

@@ -22,6 +22,11 @@ import numpy as np
 from modelexport import _native
 from modelexport._native import metadata_keys as keys
 from modelexport.errors import ModelExportError
+from modelexport.export.graph_passes import (
+    GraphPassContext,
+    GraphPassRequest,
+    apply_graph_passes,
+)
 from modelexport.export.inputs import (
     ModalityInputs,
     ShapePlan,
@@ -55,6 +60,8 @@ class ExportReport:
     # output_dir is then the .onnx and files holds it alone.
     folder_bytes: int | None = None
     embedded: dict[str, tuple[int, int]] | None = None
+    # --optimize / --quantize: the passes applied and their accuracy report (graph_passes.py)
+    graph_passes: dict[str, Any] | None = None
 
 
 def export_with_config(
@@ -79,6 +86,9 @@ def export_with_config(
     reporter: TimingReporter | None = None,
     single_file: bool = False,
     shape_buckets: list[int] | None = None,
+    optimize: bool = False,
+    quantize: str | None = None,
+    calibration: str | Path | None = None,
 ) -> ExportReport:
     """Export a model folder or cached Hub id into the package folder `output_dir`.
 
@@ -92,7 +102,10 @@ def export_with_config(
     2 GB), written the same all-or-nothing way. `shape_buckets`: for text models, the extra
     fixed sequence lengths (below the export length) to write as graphs sharing model.onnx's
     weights, [] for one graph; None (the default) gives the ladder 16/24/32/48/64/… when neither
-    `sequence_length`, `dynamic` nor `single_file` is given, else one graph."""
+    `sequence_length`, `dynamic` nor `single_file` is given, else one graph. `optimize` (ONNX
+    Runtime's transformer fusions) and `quantize` ("int8": dynamic, or static calibrated on the
+    lines of the text file `calibration`) transform the validated fp32 graph (graph_passes.py)
+    before the buckets are cut from it."""
     reporter = reporter or TimingReporter()
     output_dir = Path(output_dir).expanduser().absolute()
     if batch_size < 1:
@@ -109,6 +122,10 @@ def export_with_config(
         raise ModelExportError(
             "--shape-buckets writes several graphs: a --single-file package holds one"
         )
+    passes = GraphPassRequest(
+        optimize, quantize, Path(calibration).expanduser() if calibration is not None else None
+    )
+    passes.check()
     output_dir = _final_output_dir(output_dir)
     if single_file:
         _check_output_file(output_dir, force)
@@ -145,6 +162,7 @@ def export_with_config(
             and sequence_length is None
             and not dynamic
             and not single_file,
+            passes=passes,
         )
         with reporter.step("Finalizing package"):
             if INTERRUPTED.is_set():  # an interrupt some library swallowed
@@ -183,6 +201,7 @@ def _export_into(
     reporter: TimingReporter,
     shape_buckets: list[int] | None,
     automatic_buckets: bool,
+    passes: GraphPassRequest,
 ) -> ExportReport:
     from modelexport.export.onnx_export import SCOPE_ROOT
     from modelexport.export.validation import validate_against_torch
@@ -237,6 +256,8 @@ def _export_into(
         }
         if plan.notes:
             export_config["notes"] = plan.notes
+        if passes.any:
+            export_config["graph_passes"] = passes.to_json()
         meta = _native.PackageMetadata()
         meta.task = spec.name
         meta.model_config_json = model.config.to_json_string(use_diff=False)
@@ -268,12 +289,12 @@ def _export_into(
             warnings.append(message)
             reporter.warn(message)
 
+    cases = [("example input", example)] + [
+        (name, {n: case[n] for n in input_names}) for name, case in plan.cases[1:]
+    ]
     validation = None
     if validate:
         with reporter.step("Validating against PyTorch"):
-            cases = [("example input", example)] + [
-                (name, {n: case[n] for n in input_names}) for name, case in plan.cases[1:]
-            ]
             report = validate_against_torch(model_path, module, output_names, cases, atol)
             validation = report.to_json()
             if not report.passed:
@@ -283,12 +304,33 @@ def _export_into(
                     f"--atol {atol:g} (case '{worst.name}': {worst.max_abs_diff})"
                 )
 
+    graph_passes = None
+    if passes.any:
+        context = GraphPassContext(
+            spec=spec,
+            config=model.config,
+            module=module,
+            output_names=tuple(output_names),
+            input_names=input_names,
+            cases=cases,
+            shapes=plan.shapes,
+            tokenizer=inputs.processor if spec.modality == "text" else None,
+            modules=modules,
+            hierarchy=hierarchy,
+        )
+        outcome_passes = apply_graph_passes(staging, passes, context, reporter)
+        graph_passes = outcome_passes.report
+        warnings += outcome_passes.warnings
+        if outcome_passes.hierarchy is not None:
+            hierarchy_document["statistics"] = outcome_passes.hierarchy
     if buckets:
         with reporter.step(f"Writing shape buckets {'/'.join(map(str, buckets))}"):
             from modelexport.export.text_inputs import SEQUENCE_AXIS
 
             _native.write_shape_buckets(str(model_path), SEQUENCE_AXIS, buckets)
-        if validate:
+        # An int8 graph differs from PyTorch by more than --atol: its accuracy report (the
+        # passes') covers model.onnx, and every bucket is the same graph.
+        if validate and passes.quantize is None:
             with reporter.step("Validating shape buckets against PyTorch"):
                 validation = _validate_buckets(
                     staging,
@@ -313,6 +355,7 @@ def _export_into(
         hierarchy=hierarchy_document["statistics"],
         export_seconds=round(outcome.seconds, 3),
         warnings=warnings,
+        graph_passes=graph_passes,
     )
     _write_export_metadata(staging, source, spec, export_config, result, reporter)
     result.files = {p.name: p.stat().st_size for p in sorted(staging.iterdir()) if p.is_file()}
@@ -530,6 +573,8 @@ def _write_export_metadata(
         "hierarchy": result.hierarchy,
         "warnings": result.warnings,
     }
+    if result.graph_passes is not None:
+        document["graph_passes"] = result.graph_passes
     (staging / "export_metadata.json").write_text(json.dumps(document, indent=2) + "\n")
 
 
