@@ -875,6 +875,18 @@ def goals(
     return lines
 
 
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("modelexport", "onnxruntime", "torch", "transformers", "sentence-transformers"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
 def machine() -> str:
     model = platform.processor() or "unknown CPU"
     try:
@@ -914,7 +926,18 @@ def markdown(report: dict[str, Any]) -> str:
         f" N={meta['calls']} (median); text corpus {meta['corpus']} sentences, media corpus"
         f" {meta['media']} items; batch {BATCH}; threads {meta['threads']}"
         f" ({meta['runtime_s']:.0f} s{', quick run' if meta['quick'] else ''})."
-        + load_note(meta.get("load_average"), len(meta["threads"]) and max(meta["threads"])),
+        + load_note(meta.get("load_average"), meta.get("cores") or max(meta["threads"])),
+        *(
+            [
+                "",
+                "Versions: "
+                + ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+                + "; Optimum's pipeline and question answering's transformers run in"
+                " .venv-optimum.",
+            ]
+            if meta.get("versions")
+            else []
+        ),
         "",
         "Latency: median ms per call, batch 1 (lower is better). Throughput: items/s over the"
         " corpus (higher is better). Ratios: competitor time / ours (above 1: we are faster)."
@@ -1076,6 +1099,7 @@ def main() -> None:
         "meta": {
             "date": datetime.date.today().isoformat(),
             "machine": machine(),
+            "cores": all_threads,
             "calls": args.calls,
             "corpus": args.corpus,
             "media": args.media,
@@ -1084,6 +1108,7 @@ def main() -> None:
             "int8": int8,
             "runtime_s": time.perf_counter() - started,
             "load_average": [load_at_start, os.getloadavg()[0]],
+            "versions": versions(),
         },
         "rows": rows,
         "embeddings": embeddings,
