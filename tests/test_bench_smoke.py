@@ -3,8 +3,10 @@ here measures or asserts speed (benchmarks report ratios; tests never time anyth
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +40,34 @@ def test_benchmark_runs(script: str) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip(), "the benchmark printed nothing"
+
+
+def test_suite_quick_run_writes_its_tables(tmp_path: Path) -> None:
+    """bench/suite.py --quick (one tiny text classifier, two packages, one thread) writes the
+    markdown and JSON tables with a number in every cell that must be measurable: native,
+    native C++, PyTorch and raw ORT on both packages, Optimum on the dynamic one."""
+    out = tmp_path / "out"
+    command = [sys.executable, str(BENCH / "suite.py"), "--quick", "--out", str(out)]
+    command += ["--cache", str(tmp_path / "cache")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((out / "results.json").read_text())
+    rows = report["rows"]
+    assert {(r["variant"], r["metric"]) for r in rows} == {
+        (v, m) for v in ("default", "dynamic") for m in ("latency_ms", "items_per_s")
+    }
+    for row in rows:
+        assert row["task"] == "text-classification"
+        sides = ["native", "pytorch", "ort"] + (
+            ["native_cpp"] if row["metric"] == "latency_ms" else []
+        )
+        if (
+            row["variant"] == "dynamic"
+            and (REPO_ROOT / ".venv-optimum" / "bin" / "python").exists()
+        ):
+            sides.append("optimum")
+        for side in sides:
+            assert isinstance(row[side], float) and row[side] > 0, (side, row)
+    table = (out / "results.md").read_text()
+    assert table.startswith("Benchmark suite") and "| text-classification | dynamic | 1 |" in table
+    assert len(report["goals"]) == 5 and table.count("- ") >= 5
