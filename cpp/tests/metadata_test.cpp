@@ -57,7 +57,7 @@ TEST(MetadataValue, CorruptCompressedValueNamesTheKey) {
 
 TEST(PackageMetadataProps, WritesEveryKeyWithCompactJson) {
   MetadataProps props = to_metadata_props(sample_metadata());
-  EXPECT_EQ(value_of(props, metadata_keys::kVersion), "2.1");
+  EXPECT_EQ(value_of(props, metadata_keys::kVersion), "2.2");
   EXPECT_EQ(value_of(props, metadata_keys::kPipelineTask), "text-classification");
   EXPECT_EQ(value_of(props, metadata_keys::kModelConfig),
             R"({"model_type":"bert","id2label":{"0":"NEG","1":"POS"}})");

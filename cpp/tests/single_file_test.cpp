@@ -287,7 +287,7 @@ TEST(SingleFile, OverTwoGigabytesIsRefusedBeforeReadingTheWeights) {
 
 TEST(SingleFile, AnOlderPackageIsMarkedWithTheVersionThatEmbedsANewerOneKeepsItsOwn) {
   for (const auto& [source, packed] :
-       {std::pair<std::string, std::string>{"2.0", "2.1"}, {"2.7", "2.7"}}) {
+       {std::pair<std::string, std::string>{"2.0", "2.2"}, {"2.1", "2.2"}, {"2.7", "2.7"}}) {
     ScratchDir package;
     OnnxModel model = OnnxModel::load(write_package(package));
     model.set_metadata(metadata_keys::kVersion, source);

@@ -1,4 +1,4 @@
-// The package metadata format (version 2.1): the model-level metadata_props keys of model.onnx,
+// The package metadata format (version 2.2): the model-level metadata_props keys of model.onnx,
 // how long values are stored (gzip+base64 behind a "gz:" prefix), and the typed view of them.
 // This is the only implementation of the format; Python reaches it through the bindings.
 #pragma once
@@ -25,7 +25,7 @@ inline constexpr std::string_view kExportTimestamp = "hf_export_timestamp";
 inline constexpr std::string_view kEmbeddedFiles = "hf_embedded_files";
 }  // namespace metadata_keys
 
-inline constexpr std::string_view kMetadataFormatVersion = "2.1";
+inline constexpr std::string_view kMetadataFormatVersion = "2.2";
 // Values longer than this are stored compressed.
 inline constexpr std::size_t kCompressThreshold = 10 * 1024;
 
