@@ -14,6 +14,7 @@ import onnx
 import pytest
 
 import modelexport
+from modelexport import _native
 from test_native_pipeline import RUN_BINARY
 
 SECRET = "TOP-SECRET-BYTES-OUTSIDE-THE-PACKAGE"
@@ -93,7 +94,34 @@ def external_data_outside(package: Path) -> None:
     (package / "model.onnx").write_bytes(model.SerializeToString())
 
 
+def edit_shapes(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    """Rewrites hf_processor_config's shapes (stored plain: readers accept either form)."""
+
+    def apply(package: Path) -> None:
+        config = json.loads(dict(_native.read_metadata(str(package)))["hf_processor_config"])
+        change(config["shapes"])
+        set_metadata("hf_processor_config", json.dumps(config))(package)
+
+    return apply
+
+
+def truncated_weights(package: Path) -> None:
+    """The shared weights file of a bucketed package cut in half."""
+    data = package / "model.onnx_data"
+    with data.open("r+b") as handle:
+        handle.truncate(data.stat().st_size // 2)
+
+
 CASES = {
+    "shape buckets not increasing": (
+        edit_shapes(lambda shapes: shapes.update(sequence_buckets=[32, 16, 128])),
+        "sequence_buckets must be increasing positive lengths",
+    ),
+    "shape buckets past the graph": (
+        edit_shapes(lambda shapes: shapes.update(sequence_buckets=[16, 256])),
+        "shape buckets end at 256 tokens",
+    ),
+    "shared weights truncated": (truncated_weights, "past the end of its file"),
     "deep normalizer": (
         deep("normalizer", "normalizers", '{"type":"Lowercase"}'),
         "nesting deeper than 127",

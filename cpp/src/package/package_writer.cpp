@@ -61,10 +61,10 @@ std::string write_transformed_package_model(const std::string& original_path,
     clear_node_metadata(model);
   }
   const MetadataProps kept = model.metadata_props();
-  for (const auto& [key, value] : original.metadata_props()) {
+  for (const auto& prop : original.metadata_props()) {
     const bool present = std::any_of(kept.begin(), kept.end(),
-                                     [&](const auto& entry) { return entry.first == key; });
-    if (!present) model.set_metadata(key, value);
+                                     [&](const auto& entry) { return entry.first == prop.first; });
+    if (!present) model.set_metadata(prop.first, prop.second);
   }
   model.save(model_path);
   if (tag_nodes) write_file_atomically(hierarchy_path, hierarchy);

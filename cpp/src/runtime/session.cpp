@@ -230,7 +230,9 @@ SharedWeights::SharedWeights(const std::string& model_path) : SharedWeights() {
     if (size == 0 || elements > UINT64_MAX / size || !ref.length ||
         *ref.length != elements * size || ref.offset > file_size ||
         *ref.length > file_size - ref.offset) {
-      throw std::invalid_argument(where + ": external data does not hold its type and shape");
+      throw std::invalid_argument(where +
+                                  ": external data lies past the end of its file or does not "
+                                  "match the tensor's type and shape");
     }
     std::vector<std::int64_t> shape(tensor.dims().begin(), tensor.dims().end());
     impl_->names.push_back(tensor.name());
