@@ -42,10 +42,19 @@ def test_export_validates_against_pytorch(export_cache, report_rows, name, arch,
     assert report.validation["passed"]
     assert report.validation["max_abs_diff"] <= 1e-4
     cases = report.validation["cases"]
-    assert [c["name"] for c in cases] == ["example input", "other input"]
-    if mode == "fixed":
-        assert all(c["input_shape"] == [1, 128] for c in cases)
-    else:  # a different batch and length than the traced example
+    names = [c["name"] for c in cases]
+    assert names[:2] == ["example input", "other input"]
+    if mode == "dynamic":
+        assert len(cases) == 2
+    else:  # fixed shapes: the export length, then two inputs per smaller shape bucket
+        assert all(c["input_shape"] == [1, 128] for c in cases[:2])
+        buckets = json.loads(dict(_native.read_metadata(str(package)))["hf_processor_config"])[
+            "shapes"
+        ]["sequence_buckets"]
+        assert buckets == [16, 24, 32, 48, 64, 96, 128]
+        assert names[2:] == [f"{n}-token bucket" for n in buckets[:-1] for _ in (1, 2)]
+        assert all(c["input_shape"] == [1, int(c["name"].split("-")[0])] for c in cases[2:])
+    if mode == "dynamic":  # a different batch and length than the traced example
         assert cases[0]["input_shape"][0] != cases[1]["input_shape"][0]
         assert cases[0]["input_shape"][1] != cases[1]["input_shape"][1]
 

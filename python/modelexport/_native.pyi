@@ -97,6 +97,11 @@ def write_shape_buckets(model_path: str, axis_name: str, lengths: Sequence[int])
     Make model.onnx the largest shape bucket (axis_name fixed to the largest length) and write the other buckets beside it, all sharing external weights.
     """
 
+def remove_shape_buckets(model_path: str) -> None:
+    """
+    Make a bucketed package one graph: forget the buckets in model.onnx's metadata and delete the smaller buckets' files.
+    """
+
 def shape_bucket_file(length: int) -> str:
     """
     The file name of the shape bucket of `length` (the largest is model.onnx).

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "modelexport/onnx_model.h"
+
 namespace modelexport {
 
 // The file of the bucket of `length` beside model.onnx ("model_seq16.onnx"); the largest
@@ -29,5 +31,14 @@ std::vector<std::int64_t> default_shape_buckets(std::int64_t export_length);
 // is empty or not positive, or when no graph input has the axis.
 void write_shape_buckets(const std::string& model_path, const std::string& axis_name,
                          std::vector<std::int64_t> lengths);
+
+// Removes shapes.sequence_buckets from the model's hf_processor_config (and hf_export_config);
+// returns the files of the smaller buckets it listed (nothing for a package without buckets).
+// `origin` names the model in errors (std::invalid_argument for a corrupt value).
+std::vector<std::string> forget_shape_buckets(OnnxModel& model, const std::string& origin);
+
+// Makes a bucketed package one graph: forgets the buckets in model.onnx's metadata (rewritten in
+// place) and deletes the smaller buckets' files beside it.
+void remove_shape_buckets(const std::string& model_path);
 
 }  // namespace modelexport

@@ -5,11 +5,15 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "modelexport/atomic_file.h"
 #include "modelexport/graph_slices.h"
+#include "modelexport/metadata.h"
 #include "modelexport/onnx_model.h"
 #include "onnx/external_data.h"
 #include "onnx/model_access.h"
+#include "text/json_document.h"
 
 namespace modelexport {
 namespace {
@@ -108,6 +112,47 @@ void write_shape_buckets(const std::string& model_path, const std::string& axis_
   }
   proto = bucket(proto, axis_name, lengths.back());
   model.save(model_path);
+}
+
+std::vector<std::string> forget_shape_buckets(OnnxModel& model, const std::string& origin) {
+  std::vector<std::string> files;
+  for (const std::string_view key :
+       {metadata_keys::kProcessorConfig, metadata_keys::kExportConfig}) {
+    const std::string name(key);
+    const auto stored = model.metadata(name);
+    if (!stored) continue;
+    nlohmann::json config = text::parse_json_document<nlohmann::json>(
+        decode_metadata_value(*stored, name), origin + ": " + name,
+        text::JsonNumbers::kCorrectlyRounded);
+    nlohmann::json* holder = &config;
+    if (key == metadata_keys::kProcessorConfig) {
+      if (!config.is_object() || !config.contains("shapes")) continue;
+      holder = &config["shapes"];
+    }
+    if (!holder->is_object() || !holder->contains("sequence_buckets")) continue;
+    const nlohmann::json& lengths = (*holder)["sequence_buckets"];
+    if (key == metadata_keys::kProcessorConfig && lengths.is_array()) {
+      for (std::size_t i = 0; i + 1 < lengths.size(); ++i) {
+        if (lengths[i].is_number_integer()) {
+          files.push_back(shape_bucket_file(lengths[i].get<std::int64_t>()));
+        }
+      }
+    }
+    holder->erase("sequence_buckets");
+    model.set_metadata(name, encode_metadata_value(config.dump()));
+  }
+  return files;
+}
+
+void remove_shape_buckets(const std::string& model_path) {
+  OnnxModel model = OnnxModel::load(model_path);
+  const std::vector<std::string> files = forget_shape_buckets(model, model_path);
+  model.save(model_path);
+  const fs::path directory = fs::path(model_path).parent_path();
+  for (const auto& file : files) {
+    std::error_code ec;
+    fs::remove(directory / file, ec);
+  }
 }
 
 }  // namespace modelexport

@@ -9,8 +9,6 @@
 #include <stdexcept>
 #include <system_error>
 
-#include <nlohmann/json.hpp>
-
 #include "modelexport/atomic_file.h"
 #include "modelexport/limits.h"
 #include "modelexport/metadata.h"
@@ -21,7 +19,6 @@
 #include "onnx/external_data.h"
 #include "onnx/model_access.h"
 #include "onnx/paths.h"
-#include "text/json_document.h"
 
 namespace modelexport {
 namespace {
@@ -86,35 +83,6 @@ std::vector<std::pair<std::string, std::string>> side_files(const fs::path& dire
     total_bytes += files.back().second.size();
   }
   return files;
-}
-
-// Leaves the smaller shape buckets out of a single file: adds their files to `skip` and removes
-// shapes.sequence_buckets from the model's hf_processor_config. Returns the files left out.
-std::vector<std::string> drop_shape_buckets(OnnxModel& model, std::set<std::string>& skip,
-                                            const std::string& origin) {
-  const std::string key(metadata_keys::kProcessorConfig);
-  const auto stored = model.metadata(key);
-  if (!stored) return {};
-  nlohmann::json config = text::parse_json_document<nlohmann::json>(
-      decode_metadata_value(*stored, key), origin + ": " + key,
-      text::JsonNumbers::kCorrectlyRounded);
-  if (!config.is_object() || !config.contains("shapes") || !config["shapes"].is_object() ||
-      !config["shapes"].contains("sequence_buckets")) {
-    return {};
-  }
-  nlohmann::json& shapes = config["shapes"];
-  std::vector<std::string> dropped;
-  const nlohmann::json& lengths = shapes["sequence_buckets"];
-  if (lengths.is_array()) {
-    for (std::size_t i = 0; i + 1 < lengths.size(); ++i) {
-      if (!lengths[i].is_number_integer()) continue;
-      const std::string file = shape_bucket_file(lengths[i].get<std::int64_t>());
-      if (skip.insert(file).second) dropped.push_back(file);
-    }
-  }
-  shapes.erase("sequence_buckets");
-  model.set_metadata(key, encode_metadata_value(config.dump()));
-  return dropped;
 }
 
 // The minor part of a format version ("1" of "2.1"); -1 when it is not a number. A source of an
@@ -246,7 +214,11 @@ PackResult pack_package(const std::string& package_path, const std::string& outp
   if (model_bytes + external_bytes > limits::kMaxSingleFileBytes) {
     too_big(output_path, model_bytes + external_bytes, " with its weights inlined");
   }
-  result.dropped_buckets = drop_shape_buckets(model, skip, model_path);
+  // A single file holds one graph: the smaller shape buckets stay out, and model.onnx (the
+  // largest) runs every input.
+  for (const std::string& file : forget_shape_buckets(model, model_path)) {
+    if (skip.insert(file).second) result.dropped_buckets.push_back(file);
+  }
   std::uint64_t side_bytes = 0;
   const auto files = side_files(directory, skip, side_bytes);
   result.folder_bytes = model_bytes + external_bytes + side_bytes;

@@ -133,6 +133,10 @@ NB_MODULE(_native, m) {
         "lengths"_a, nb::call_guard<nb::gil_scoped_release>(),
         "Make model.onnx the largest shape bucket (axis_name fixed to the largest length) and "
         "write the other buckets beside it, all sharing external weights.");
+  m.def("remove_shape_buckets", &modelexport::remove_shape_buckets, "model_path"_a,
+        nb::call_guard<nb::gil_scoped_release>(),
+        "Make a bucketed package one graph: forget the buckets in model.onnx's metadata and "
+        "delete the smaller buckets' files.");
   m.def("shape_bucket_file", &modelexport::shape_bucket_file, "length"_a,
         "The file name of the shape bucket of `length` (the largest is model.onnx).");
   m.def("default_shape_buckets", &modelexport::default_shape_buckets, "export_length"_a,

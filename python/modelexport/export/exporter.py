@@ -324,24 +324,22 @@ def _export_into(
         if outcome_passes.hierarchy is not None:
             hierarchy_document["statistics"] = outcome_passes.hierarchy
     if buckets:
-        with reporter.step(f"Writing shape buckets {'/'.join(map(str, buckets))}"):
-            from modelexport.export.text_inputs import SEQUENCE_AXIS
-
-            _native.write_shape_buckets(str(model_path), SEQUENCE_AXIS, buckets)
-        # An int8 graph differs from PyTorch by more than --atol: its accuracy report (the
-        # passes') covers model.onnx, and every bucket is the same graph.
-        if validate and passes.quantize is None:
-            with reporter.step("Validating shape buckets against PyTorch"):
-                validation = _validate_buckets(
-                    staging,
-                    inputs,
-                    buckets[:-1],
-                    module,
-                    output_names,
-                    input_names,
-                    atol,
-                    validation,
-                )
+        validation = _write_shape_buckets(
+            staging,
+            inputs,
+            buckets,
+            module,
+            output_names,
+            input_names,
+            atol,
+            validation,
+            check=validate and passes.quantize is None,
+            required=bool(shape_buckets),
+            warnings=warnings,
+            reporter=reporter,
+        )
+        if not (staging / _native.shape_bucket_file(buckets[0])).is_file():
+            export_config.pop("sequence_buckets", None)
     slices = inputs.graph_slices()
     if slices:
         _native.write_graph_slices(str(model_path), list(slices.items()))
@@ -362,7 +360,7 @@ def _export_into(
     return result
 
 
-def _validate_buckets(
+def _write_shape_buckets(
     staging: Path,
     inputs: ModalityInputs,
     lengths: list[int],
@@ -371,23 +369,52 @@ def _validate_buckets(
     input_names: list[str],
     atol: float,
     validation: dict[str, Any] | None,
+    *,
+    check: bool,
+    required: bool,
+    warnings: list[str],
+    reporter: TimingReporter,
 ) -> dict[str, Any] | None:
-    """Checks each smaller bucket graph against PyTorch on inputs padded to its length; its
-    cases join the package's validation report."""
+    """Writes the shape buckets and, with `check`, validates each smaller one against PyTorch on
+    inputs padded to its length (its cases join the validation report). A model whose trace
+    does not hold at other lengths (a length baked into the graph) fails here: with buckets the
+    user asked for that is the export's error; with the default ladder the package falls back to
+    one graph of the export length, with a warning."""
+    from modelexport.export.text_inputs import SEQUENCE_AXIS
     from modelexport.export.validation import validate_against_torch
 
-    for length in lengths:
-        graph = staging / _native.shape_bucket_file(length)
-        report = validate_against_torch(
-            graph, module, output_names, inputs.bucket_cases(length, input_names), atol
+    model_path = staging / "model.onnx"
+    with reporter.step(f"Writing shape buckets {'/'.join(map(str, lengths))}"):
+        _native.write_shape_buckets(str(model_path), SEQUENCE_AXIS, lengths)
+    if not check:
+        return validation
+    cases: list[dict[str, Any]] = []
+    try:
+        with reporter.step("Validating shape buckets against PyTorch"):
+            for length in lengths[:-1]:
+                graph = staging / _native.shape_bucket_file(length)
+                report = validate_against_torch(
+                    graph, module, output_names, inputs.bucket_cases(length, input_names), atol
+                )
+                if not report.passed:
+                    raise ModelExportError(
+                        f"{graph.name} differs from PyTorch by {report.max_abs_diff:.3g} "
+                        f"(--atol {atol:g})"
+                    )
+                cases += report.to_json()["cases"]
+    except ModelExportError as error:
+        if required:
+            raise ModelExportError(f"shape bucket validation failed: {error}") from None
+        _native.remove_shape_buckets(str(model_path))
+        message = (
+            f"shape buckets left out, one {lengths[-1]}-token graph instead: the traced graph "
+            f"does not hold at other lengths ({_first_line(error)[:200]})"
         )
-        if not report.passed:
-            raise ModelExportError(
-                f"validation failed: {graph.name} differs from PyTorch by "
-                f"{report.max_abs_diff:.3g} (--atol {atol:g})"
-            )
-        if validation is not None:
-            validation["cases"].extend(report.to_json()["cases"])
+        warnings.append(message)
+        reporter.warn(message)
+        return validation
+    if validation is not None:
+        validation["cases"].extend(cases)
     return validation
 
 

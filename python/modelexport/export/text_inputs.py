@@ -75,6 +75,7 @@ def tokenize(
     *,
     pairs: bool,
     batch_size: int | None = None,
+    pair_truncation: str = "only_second",
 ) -> dict[str, np.ndarray]:
     """Tokenize `texts` (cycled to the batch size) into int64 arrays of the graph's inputs.
 
@@ -90,7 +91,7 @@ def tokenize(
     if pairs:
         questions = [EXAMPLE_QUESTIONS[i % len(EXAMPLE_QUESTIONS)] for i in range(count)]
         if not shapes.dynamic:
-            kwargs["truncation"] = "only_second"
+            kwargs["truncation"] = pair_truncation
         encoded = tokenizer(questions, batch, **kwargs)
     else:
         encoded = tokenizer(batch, **kwargs)
@@ -161,7 +162,11 @@ class TextInputs(ModalityInputs):
         shapes = Shapes(self.batch_size, length, dynamic=False)
         try:
             return [
-                (f"{length}-token bucket", self._tokenize(texts, input_names, shapes, None))
+                # A short bucket may not hold the whole question: both sides are truncated.
+                (
+                    f"{length}-token bucket",
+                    self._tokenize(texts, input_names, shapes, None, "longest_first"),
+                )
                 for texts in (OTHER_TEXTS[:1], OTHER_TEXTS[1:2])
             ]
         except Exception as error:
@@ -204,7 +209,12 @@ class TextInputs(ModalityInputs):
         )
 
     def _tokenize(
-        self, texts: tuple[str, ...], input_names: list[str], shapes: Shapes, batch: int | None
+        self,
+        texts: tuple[str, ...],
+        input_names: list[str],
+        shapes: Shapes,
+        batch: int | None,
+        pair_truncation: str = "only_second",
     ) -> dict[str, np.ndarray]:
         return tokenize(
             self.processor,
@@ -213,6 +223,7 @@ class TextInputs(ModalityInputs):
             shapes,
             pairs=self.spec.uses_text_pairs,
             batch_size=batch,
+            pair_truncation=pair_truncation,
         )
 
     def processor_config(self, plan: ShapePlan, input_names: list[str]) -> dict[str, Any]:
