@@ -1233,14 +1233,17 @@ def bucket_table(buckets: dict[str, Any] | None) -> list[str]:
         " one weights file) vs `--dynamic`"
         " vs one fixed [1,128] graph (`--sequence-length 128`).",
         "",
-        "| tokens | bucketed ms | dynamic ms | fixed [1,128] ms | bucketed/dynamic |"
+        "| tokens | bucket | bucketed ms | dynamic ms | fixed [1,128] ms | bucketed/dynamic |"
         " fixed/dynamic |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
+    sizes = buckets.get("buckets") or []
     for length in buckets["lengths"]:
         b, d, f = (latency[k].get(str(length)) for k in BUCKET_PACKAGES)
+        bucket = next((size for size in sizes if size >= length), "-")
         out.append(
-            f"| {length} | {cell(b)} | {cell(d)} | {cell(f)} | {times(b, d)} | {times(f, d)} |"
+            f"| {length} | {bucket} | {cell(b)} | {cell(d)} | {cell(f)} | {times(b, d)}"
+            f" | {times(f, d)} |"
         )
     out += [
         "",
