@@ -696,7 +696,8 @@ def sentence_embeddings(
 ) -> list[dict[str, Any]]:
     """all-MiniLM-L6-v2 on all cores, the issue's goal: native sentence_embeddings of the
     default (and int8) package against sentence-transformers' encode (PyTorch) on the whole
-    corpus, with the cosine of the embeddings; int8 against fp32 on the first 200."""
+    corpus, with the cosine of the embeddings; int8 against fp32 (the default package) on every
+    sentence of the corpus (min and mean) and on the first 200 (the issue's set)."""
     import numpy as np
     import torch
     from sentence_transformers import SentenceTransformer
@@ -738,9 +739,144 @@ def sentence_embeddings(
             if variant == "default":
                 fp32 = embeddings
             if variant == "int8" and fp32 is not None:
-                record["cosine_to_fp32_min_200"] = float(cosine(embeddings[:200], fp32[:200]).min())
+                to_fp32 = cosine(embeddings, fp32)
+                record["cosine_to_fp32_min"] = float(to_fp32.min())
+                record["cosine_to_fp32_mean"] = float(to_fp32.mean())
+                record["cosine_to_fp32_min_200"] = float(to_fp32[:200].min())
     del np
     return records
+
+
+BUCKET_LENGTHS = (8, 16, 17, 24, 25, 32, 33, 48, 49, 64, 65, 96, 97, 128)
+BUCKET_PACKAGES = ("default", "dynamic", "fixed")  # bucketed, dynamic, one fixed [1,128] graph
+RSS_PROBES = 3
+
+
+def exact_token_texts(tokenizer: Any, lengths: Sequence[int], sentences: list[str]) -> list[str]:
+    """One English text per length whose tokenization (special tokens included: what the graph
+    sees) is exactly that many tokens, from the corpus' words."""
+    words = [w for s in sentences for w in s.split()]
+    specials = len(tokenizer("")["input_ids"])
+
+    def size(text: str) -> int:
+        return len(tokenizer(text)["input_ids"])
+
+    texts = []
+    for length in lengths:
+        target = length - specials
+        chosen: list[str] = []
+        count = 0
+        for word in words:
+            pieces = len(tokenizer(word, add_special_tokens=False)["input_ids"])
+            if count + pieces <= target:
+                chosen.append(word)
+                count += pieces
+            if count >= target:
+                break
+        for _ in range(64):  # one-token fill words (tokenization of joined words can differ)
+            found = size(" ".join(chosen))
+            if found == length:
+                break
+            if found < length:
+                chosen.append("the")
+            else:
+                chosen.pop()
+        text = " ".join(chosen)
+        if size(text) != length:
+            raise RuntimeError(f"no text of exactly {length} tokens")
+        texts.append(text)
+    return texts
+
+
+def rss_probe(package: str) -> None:
+    """--rss-probe: in a fresh process, load the native pipeline, run each text of stdin (a JSON
+    list) once, print {"rss_mib", "baseline_mib"} (psutil; baseline: after importing
+    modelexport, before loading the package)."""
+    import psutil
+
+    import modelexport
+
+    process = psutil.Process()
+    baseline = process.memory_info().rss
+    pipe = modelexport.pipeline(model=package, threads=1)
+    for text in json.loads(sys.stdin.read()):
+        pipe(text)
+    rss = process.memory_info().rss
+    print(json.dumps({"rss_mib": rss / 2**20, "baseline_mib": baseline / 2**20}))
+
+
+def bucket_sizes(package: Path) -> list[int]:
+    """The fixed sequence lengths of the package's graphs (model_seq*.onnx and model.onnx)."""
+    import onnx
+
+    sizes = set()
+    for path in package.glob("model*.onnx"):
+        graph = onnx.load(str(path), load_external_data=False).graph
+        for value in graph.input:
+            if value.name == "input_ids":
+                dims = value.type.tensor_type.shape.dim
+                if len(dims) > 1 and dims[1].HasField("dim_value"):
+                    sizes.add(dims[1].dim_value)
+    return sorted(sizes)
+
+
+def bucket_section(
+    args: argparse.Namespace, row: Row, packages: dict[str, Path], sentences: list[str]
+) -> dict[str, Any]:
+    """Shape buckets (issue 16): batch-1 latency of the native pipeline on one thread at exact
+    input lengths around every bucket edge, bucketed (default) vs dynamic vs one fixed [1,128]
+    graph, the three interleaved per length; then each package's RSS in a fresh process that
+    ran one input of every length."""
+    from transformers import AutoTokenizer
+
+    import modelexport
+
+    tokenizer = AutoTokenizer.from_pretrained(str(packages["dynamic"]))
+    texts = exact_token_texts(tokenizer, args.bucket_lengths, sentences)
+    pipes = {k: modelexport.pipeline(model=str(packages[k]), threads=1) for k in BUCKET_PACKAGES}
+    latency: dict[str, dict[str, Any]] = {k: {} for k in BUCKET_PACKAGES}
+    for length, text in zip(args.bucket_lengths, texts, strict=True):
+        log(f"shape buckets {row.fixture}: {length} tokens")
+        for kind in BUCKET_PACKAGES:
+            latency[kind][str(length)] = attempt(
+                lambda p=pipes[kind], t=text: median_ms(p, [t], args.bucket_calls)
+            )
+    del pipes
+    # RSS (mapped weights included) varies from one process to the next on a shared machine:
+    # the median of RSS_PROBES fresh processes per package, the packages interleaved.
+    probes: dict[str, list[Any]] = {kind: [] for kind in BUCKET_PACKAGES}
+    for _ in range(RSS_PROBES):
+        for kind in BUCKET_PACKAGES:
+            log(f"shape buckets {row.fixture}: RSS of {kind} in a fresh process")
+            run = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--rss-probe", str(packages[kind])],
+                input=json.dumps(texts),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
+            tail = run.stderr.strip().splitlines()[-1:] or [""]
+            probes[kind].append(
+                json.loads(lines[-1]) if lines else f"fails: exit {run.returncode} {tail[0]}"
+            )
+    memory: dict[str, Any] = {}
+    for kind, found in probes.items():
+        failed = [f for f in found if isinstance(f, str)]
+        memory[kind] = failed[0] if failed else {
+            "rss_mib": statistics.median(f["rss_mib"] for f in found),
+            "baseline_mib": statistics.median(f["baseline_mib"] for f in found),
+            "rss_mib_all": [f["rss_mib"] for f in found],
+            "graphs": len(list(packages[kind].glob("model*.onnx"))),
+        }  # fmt: skip
+    return {
+        "model": row.fixture,
+        "buckets": bucket_sizes(packages["default"]),
+        "lengths": list(args.bucket_lengths),
+        "calls": args.bucket_calls,
+        "latency_ms": latency,
+        "rss": memory,
+    }
 
 
 def cosine(a: Any, b: Any) -> Any:
@@ -783,7 +919,10 @@ def find(records: list[dict[str, Any]], **keys: Any) -> dict[str, Any] | None:
 
 
 def goals(
-    records: list[dict[str, Any]], embeddings: list[dict[str, Any]], all_threads: int
+    records: list[dict[str, Any]],
+    embeddings: list[dict[str, Any]],
+    all_threads: int,
+    buckets: dict[str, Any] | None = None,
 ) -> list[str]:
     lines = []
 
@@ -791,11 +930,13 @@ def goals(
         return "PASS" if ok else ("FAIL" if ok is not None else "NOT MEASURED")
 
     def best_optimum(task: str, threads: int) -> float | None:
+        """Optimum's fastest fp32 package (what a user of Optimum exports by default)."""
         values = [
             number(r.get("optimum"))
             for r in records
             if r["task"] == task and r["threads"] == threads and r["metric"] == "latency_ms"
-        ]
+            and r["variant"] != "int8"
+        ]  # fmt: skip
         values = [v for v in values if v is not None]
         return min(values) if values else None
 
@@ -811,14 +952,20 @@ def goals(
         extra = ""
         if variant == "int8":
             emb = next((e for e in embeddings if e["variant"] == "int8"), None)
-            cos = number(emb.get("cosine_to_fp32_min_200")) if emb else None
-            extra = f", int8 cosine to fp32 (min, 200 sentences) {cell(cos, 5)}"
+            cos = number(emb.get("cosine_to_fp32_min")) if emb else None
+            mean = number(emb.get("cosine_to_fp32_mean")) if emb else None
+            extra = (
+                f", int8 cosine to fp32 >= 0.99 over the corpus (min {cell(cos, 5)},"
+                f" mean {cell(mean, 5)})"
+            )
             if ok and (cos is None or cos < 0.99):
                 ok = False
+        label = "int8 (--optimize --quantize int8)" if variant == "int8" else "fp32"
         lines.append(
-            f"- MiniLM batch 1, 1 thread, {variant} package: >= 3x transformers"
-            f" ({ratio(torch_ms, ours, 'latency_ms')}) and >= 2x Optimum's best package"
-            f" ({ratio(optimum, ours, 'latency_ms')}){extra}: {verdict(ok)}"
+            f"- MiniLM batch 1, 1 thread, default package {label}: >= 3x transformers"
+            f" ({cell(torch_ms)} ms / {cell(ours)} ms = {ratio(torch_ms, ours, 'latency_ms')})"
+            f" and >= 2x Optimum's best fp32 package ({cell(optimum)} ms ="
+            f" {ratio(optimum, ours, 'latency_ms')}){extra}: {verdict(ok)}"
         )
     emb = next(
         (e for e in embeddings if e["variant"] == "default" and e["threads"] == all_threads), None
@@ -872,6 +1019,50 @@ def goals(
             f" fp32; C++ pipeline where measured): worst {worst[0]:.2f}x ({worst[1]}):"
             f" {verdict(worst[0] <= 1.1)}"
         )
+    lines += bucket_goals(buckets)
+    return lines
+
+
+def bucket_goals(buckets: dict[str, Any] | None) -> list[str]:
+    """The shape-bucket goals: latency within 1.2x of dynamic at every length, RSS within 1.15x
+    of one fixed graph."""
+    if not buckets:
+        return [
+            "- shape buckets: bucketed within 1.2x of dynamic at every length: NOT MEASURED",
+            "- shape buckets: bucketed RSS <= 1.15x one fixed graph: NOT MEASURED",
+        ]
+    latency = buckets["latency_ms"]
+    ratios = []
+    for length in buckets["lengths"]:
+        ours = number(latency["default"].get(str(length)))
+        dynamic = number(latency["dynamic"].get(str(length)))
+        ratios.append((ours / dynamic if ours and dynamic else None, length))
+    measured = [(r, n) for r, n in ratios if r is not None]
+    name = buckets["model"]
+    if measured and len(measured) == len(ratios):
+        worst = max(measured)
+        ok = worst[0] <= 1.2
+        text = f"worst {worst[0]:.2f}x at {worst[1]} tokens: {'PASS' if ok else 'FAIL'}"
+    else:
+        text = "NOT MEASURED (a length failed)"
+    lines = [
+        f"- shape buckets, {name} batch 1, 1 thread: bucketed package within 1.2x of the dynamic"
+        f" package at every length ({', '.join(str(n) for n in buckets['lengths'])} tokens):"
+        f" {text}"
+    ]
+    rss = buckets["rss"]
+    ours = rss["default"].get("rss_mib") if isinstance(rss["default"], dict) else None
+    single = rss["fixed"].get("rss_mib") if isinstance(rss["fixed"], dict) else None
+    if ours and single:
+        value = ours / single
+        verdict = "PASS" if value <= 1.15 else "FAIL"
+        text = f"{ours:.0f} MiB vs {single:.0f} MiB = {value:.2f}x: {verdict}"
+    else:
+        text = "NOT MEASURED"
+    lines.append(
+        f"- shape buckets, {name}: RSS of the bucketed package <= 1.15x the single fixed [1,128]"
+        f" graph (fresh process, one input of every length): {text}"
+    )
     return lines
 
 
@@ -986,6 +1177,8 @@ def markdown(report: dict[str, Any]) -> str:
                 f" | {ratio(e['st'], e['native'], 'items_per_s')} | {cell(e['cosine_min'], 6)}"
                 f" | {cell(e['cosine_mean'], 6)} | {cell(e.get('cosine_to_fp32_min_200'), 5)} |"
             )
+    out += int8_table(report["rows"])
+    out += bucket_table(report.get("buckets"))
     if absent:
         names = ", ".join(VARIANT_LABELS.get(v, v) for v in absent)
         out += ["", f"Not measured: {names} (this exporter has no optimize/quantize)."]
@@ -1001,6 +1194,89 @@ def markdown(report: dict[str, Any]) -> str:
         " ORT runs the model on pre-processed input only."
     )
     return "\n".join(out) + "\n"
+
+
+def int8_table(rows: list[dict[str, Any]]) -> list[str]:
+    """fp32 (default package) and int8 (optimized, on the default package) side by side."""
+    pairs = []
+    for r in rows:
+        if r["variant"] != "default":
+            continue
+        keys = {k: r[k] for k in ("task", "threads", "metric")}
+        other = find(rows, variant="int8", **keys)
+        if other and other.get("native") != "n/a":
+            pairs.append((r, other))
+    if not pairs:
+        return []
+    out = [
+        "",
+        "fp32 and int8 side by side: the default package (shape buckets, fp32) and the same with"
+        " `--optimize --quantize int8`; int8/fp32 speed above 1: int8 is faster.",
+        "",
+        "| task | threads | metric | native fp32 | native int8 | int8 speed-up | raw ORT fp32"
+        " | raw ORT int8 | PyTorch |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for fp32, int8 in pairs:
+        metric = fp32["metric"]
+        out.append(
+            f"| {fp32['task']} | {fp32['threads']} | {metric_label(fp32, 0, 0).split(' (')[0]}"
+            f" | {cell(fp32.get('native'))} | {cell(int8.get('native'))}"
+            f" | {ratio(fp32.get('native'), int8.get('native'), metric)}"
+            f" | {cell(fp32.get('ort'))} | {cell(int8.get('ort'))} | {cell(fp32.get('pytorch'))} |"
+        )
+    return out
+
+
+def times(value: Any, base: Any) -> str:
+    v, b = number(value), number(base)
+    return f"{v / b:.2f}x" if v and b else "-"
+
+
+def bucket_table(buckets: dict[str, Any] | None) -> list[str]:
+    if not buckets:
+        return []
+    latency = buckets["latency_ms"]
+    out = [
+        "",
+        f"Shape buckets ({buckets['model']}, native pipeline, batch 1, 1 thread, median of"
+        f" {buckets['calls']} calls; input length in tokens, special tokens included): the"
+        f" default package (buckets {'/'.join(map(str, buckets.get('buckets') or []))} sharing"
+        " one weights file) vs `--dynamic`"
+        " vs one fixed [1,128] graph (`--sequence-length 128`).",
+        "",
+        "| tokens | bucket | bucketed ms | dynamic ms | fixed [1,128] ms | bucketed/dynamic |"
+        " fixed/dynamic |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    sizes = buckets.get("buckets") or []
+    for length in buckets["lengths"]:
+        b, d, f = (latency[k].get(str(length)) for k in BUCKET_PACKAGES)
+        bucket = next((size for size in sizes if size >= length), "-")
+        out.append(
+            f"| {length} | {bucket} | {cell(b)} | {cell(d)} | {cell(f)} | {times(b, d)}"
+            f" | {times(f, d)} |"
+        )
+    out += [
+        "",
+        f"RSS after loading the native pipeline and running one input of every length (fresh"
+        f" process, psutil, median of {RSS_PROBES} processes; baseline: the process after"
+        " `import modelexport`).",
+        "",
+        "| package | graphs | RSS MiB | over baseline MiB |",
+        "|---|---|---|---|",
+    ]
+    labels = {"default": "bucketed (default)", "dynamic": "dynamic", "fixed": "fixed [1,128]"}
+    for kind in BUCKET_PACKAGES:
+        m = buckets["rss"][kind]
+        if isinstance(m, dict):
+            out.append(
+                f"| {labels[kind]} | {m['graphs']} | {m['rss_mib']:.0f}"
+                f" | {m['rss_mib'] - m['baseline_mib']:.0f} |"
+            )
+        else:
+            out.append(f"| {labels[kind]} | - | {cell(m)} | - |")
+    return out
 
 
 README_BEGIN = "<!-- bench/suite.py results: begin -->"
@@ -1042,7 +1318,18 @@ def main() -> None:
         help="also put the table into this README's results block (the repository's README.md)",
     )
     parser.add_argument("--from-json", type=Path, help="write the tables of an earlier run")
+    parser.add_argument("--no-buckets", action="store_true", help="skip the shape-bucket section")
+    parser.add_argument(
+        "--bucket-lengths", type=int, nargs="+", help="input lengths in tokens (default: 8 ... 128)"
+    )
+    parser.add_argument("--bucket-calls", type=int, help="calls per length (default 30)")
+    parser.add_argument("--rss-probe", type=Path, help=argparse.SUPPRESS)  # bucket_section's child
     args = parser.parse_args()
+    if args.rss_probe:
+        rss_probe(str(args.rss_probe))
+        return
+    args.bucket_calls = args.bucket_calls or (3 if args.quick else 30)
+    args.bucket_lengths = args.bucket_lengths or ([8, 17, 128] if args.quick else BUCKET_LENGTHS)
     all_threads = os.cpu_count() or 1
     args.calls = args.calls or (3 if args.quick else 50)
     args.corpus = args.corpus or (32 if args.quick else 2000)
@@ -1076,6 +1363,11 @@ def main() -> None:
     )
     rows: list[dict[str, Any]] = []
     embeddings: list[dict[str, Any]] = []
+    buckets: dict[str, Any] | None = None
+    # The shape-bucket section runs on MiniLM, or on the first text task of a partial run.
+    bucket_row = (
+        None if args.no_buckets else next((r for r in ROWS if r.task in tasks and r.text), None)
+    )
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
         for row in (r for r in ROWS if r.task in tasks):
@@ -1095,6 +1387,16 @@ def main() -> None:
             rows += measure_row(row, args, inputs, packages, thread_counts, optimum_class)
             if row.fixture == "minilm":
                 embeddings = sentence_embeddings(args, sentences, packages, thread_counts)
+            if row == bucket_row:
+                options = variant_options(row, int8)
+                made = {
+                    v: packages.get(v) or export(row, options[v] or {}, args.cache, fingerprint)
+                    for v in BUCKET_PACKAGES
+                }
+                buckets = attempt(lambda r=row, m=made: bucket_section(args, r, m, sentences))
+                if isinstance(buckets, str):
+                    log(f"shape buckets: {buckets}")
+                    buckets = None
     report: dict[str, Any] = {
         "meta": {
             "date": datetime.date.today().isoformat(),
@@ -1112,8 +1414,9 @@ def main() -> None:
         },
         "rows": rows,
         "embeddings": embeddings,
+        "buckets": buckets,
     }
-    report["goals"] = goals(rows, embeddings, max(thread_counts))
+    report["goals"] = goals(rows, embeddings, max(thread_counts), buckets)
     write_report(report, args)
 
 

@@ -45,7 +45,8 @@ def test_benchmark_runs(script: str) -> None:
 def test_suite_quick_run_writes_its_tables(tmp_path: Path) -> None:
     """bench/suite.py --quick (one tiny text classifier, two packages, one thread) writes the
     markdown and JSON tables with a number in every cell that must be measurable: native,
-    native C++, PyTorch and raw ORT on both packages, Optimum on the dynamic one."""
+    native C++, PyTorch and raw ORT on both packages, Optimum on the dynamic one; and the
+    shape-bucket section (latency per input length, RSS per package)."""
     out = tmp_path / "out"
     command = [sys.executable, str(BENCH / "suite.py"), "--quick", "--out", str(out)]
     command += ["--cache", str(tmp_path / "cache")]
@@ -70,4 +71,15 @@ def test_suite_quick_run_writes_its_tables(tmp_path: Path) -> None:
             assert isinstance(row[side], float) and row[side] > 0, (side, row)
     table = (out / "results.md").read_text()
     assert table.startswith("Benchmark suite") and "| text-classification | dynamic | 1 |" in table
-    assert len(report["goals"]) == 5 and table.count("- ") >= 5
+    assert len(report["goals"]) == 7 and table.count("- ") >= 7
+    # The shape-bucket section (the tiny classifier in a quick run): a latency for every length
+    # and package, and the RSS of each package from its own process.
+    buckets = report["buckets"]
+    assert buckets["model"] == "bert-text-classification" and len(buckets["buckets"]) > 1
+    for kind in ("default", "dynamic", "fixed"):
+        times = [buckets["latency_ms"][kind][str(n)] for n in buckets["lengths"]]
+        assert all(isinstance(t, float) and t > 0 for t in times), (kind, times)
+        memory = buckets["rss"][kind]
+        assert memory["rss_mib"] > memory["baseline_mib"] > 0, (kind, memory)
+    assert buckets["rss"]["default"]["graphs"] == len(buckets["buckets"])
+    assert "| 17 |" in table and "bucketed package within 1.2x" in table
