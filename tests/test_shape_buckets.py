@@ -137,3 +137,18 @@ def test_shape_bucket_options(cli, tmp_path):
     none = cli("export", fixture, str(tmp_path / "e"), "--shape-buckets", "none", "--no-validate")
     assert none.returncode == 0, none.stderr
     assert [p.name for p in (tmp_path / "e").glob("model*.onnx")] == ["model.onnx"]
+
+
+def test_buckets_a_trace_cannot_hold_are_an_error_when_asked_for(cli, tmp_path):
+    """TorchScript keeps DeBERTa's traced length in its relative positions: the 16-token graph
+    does not load, which bucket validation reports (the default ladder is not tried with
+    TorchScript)."""
+    fixture = _fixture("deberta-v2-text-classification")
+    out = tmp_path / "deberta"
+    result = cli("export", fixture, str(out), "--exporter", "torchscript", "--shape-buckets", "16")
+    assert result.returncode == 1
+    assert "shape bucket validation failed" in result.stderr
+    assert not out.exists()
+    default = cli("export", fixture, str(out), "--exporter", "torchscript", "--no-validate")
+    assert default.returncode == 0, default.stderr
+    assert [p.name for p in out.glob("model*.onnx")] == ["model.onnx"]

@@ -102,10 +102,10 @@ def export_with_config(
     2 GB), written the same all-or-nothing way. `shape_buckets`: for text models, the extra
     fixed sequence lengths (below the export length) to write as graphs sharing model.onnx's
     weights, [] for one graph; None (the default) gives the ladder 16/24/32/48/64/… when neither
-    `sequence_length`, `dynamic` nor `single_file` is given, else one graph. `optimize` (ONNX
-    Runtime's transformer fusions) and `quantize` ("int8": dynamic, or static calibrated on the
-    lines of the text file `calibration`) transform the validated fp32 graph (graph_passes.py)
-    before the buckets are cut from it."""
+    `sequence_length`, `dynamic`, `single_file` nor the torchscript exporter is given, else one
+    graph. `optimize` (ONNX Runtime's transformer fusions) and `quantize` ("int8": dynamic, or
+    static calibrated on the lines of the text file `calibration`) transform the validated fp32
+    graph (graph_passes.py) before the buckets are cut from it."""
     reporter = reporter or TimingReporter()
     output_dir = Path(output_dir).expanduser().absolute()
     if batch_size < 1:
@@ -158,10 +158,13 @@ def export_with_config(
             exporter=exporter,
             reporter=reporter,
             shape_buckets=shape_buckets,
+            # TorchScript traces a symbolic axis without checking it (DeBERTa's relative
+            # positions keep the traced length): the default ladder needs dynamo.
             automatic_buckets=shape_buckets is None
             and sequence_length is None
             and not dynamic
-            and not single_file,
+            and not single_file
+            and exporter != "torchscript",
             passes=passes,
         )
         with reporter.step("Finalizing package"):
